@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "pigeon-test"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "pigeon-application.h"
+#include "pigeon-window.h"
+
+/* Every main-loop wait is bounded (TESTING.md). */
+#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
+
+typedef gboolean (*Condition) (gpointer data);
+
+static PigeonApplication *app;
+
+static gboolean
+wait_for (Condition condition, gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+widget_is_gone (gpointer data)
+{
+  GWeakRef *ref = data;
+  g_autoptr (GObject) object = g_weak_ref_get (ref);
+
+  return object == NULL;
+}
+
+static GtkWidget *
+template_child (GtkWidget *window, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (window, PIGEON_TYPE_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* Lets a newly mapped window lay out and draw its first frames. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static PigeonWindow *
+open_window (void)
+{
+  PigeonWindow *window = pigeon_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (widget_is_mapped, window));
+  settle ();
+
+  return window;
+}
+
+static void
+close_window (GtkWindow *window)
+{
+  GWeakRef ref;
+
+  g_weak_ref_init (&ref, window);
+  gtk_window_close (window);
+  g_assert_true (wait_for (widget_is_gone, &ref));
+  g_weak_ref_clear (&ref);
+}
+
+/* Counts the distinct colours in a coarse sample of the texture: a window
+ * that failed to draw is one or two flat colours. */
+static guint
+count_colours (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
+
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y += 3)
+    for (int x = 0; x < width; x += 3)
+      {
+        guint32 pixel;
+
+        memcpy (&pixel, pixels + y * stride + x * 4, sizeof pixel);
+        g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+      }
+
+  return g_hash_table_size (colours);
+}
+
+/* Renders @window through its own renderer and saves it as a PNG under
+ * the build directory, so a person can look at what the test saw. */
+static void
+save_screenshot (GtkWidget *window, const char *name)
+{
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *built = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
+  g_autofree char *dir = g_canonicalize_filename (built, NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_assert_cmpuint (count_colours (texture), >, 20);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+test_window_empty_state (void)
+{
+  PigeonWindow *window = open_window ();
+  GtkWidget *empty_page = template_child (GTK_WIDGET (window), "empty_page");
+  GtkWidget *outer_paned = template_child (GTK_WIDGET (window), "outer_paned");
+  GtkWidget *inner_paned = template_child (GTK_WIDGET (window), "inner_paned");
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Pigeon");
+
+  /* First run: no account, and the window says so. */
+  g_assert_true (gtk_widget_is_drawable (empty_page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Account Yet");
+  g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (empty_page)), ==, APPLICATION_ID "-symbolic");
+
+  /* The three panes are all on screen. */
+  g_assert_true (gtk_widget_is_drawable (gtk_paned_get_start_child (GTK_PANED (outer_paned))));
+  g_assert_true (gtk_widget_is_drawable (gtk_paned_get_start_child (GTK_PANED (inner_paned))));
+  g_assert_true (gtk_widget_is_drawable (gtk_paned_get_end_child (GTK_PANED (inner_paned))));
+
+  save_screenshot (GTK_WIDGET (window), "main-window-empty.png");
+  close_window (GTK_WINDOW (window));
+}
+
+static void
+test_window_state_is_kept (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  PigeonWindow *window;
+  GtkWidget *outer_paned;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+  g_settings_set_int (settings, "sidebar-width", 260);
+
+  window = open_window ();
+  outer_paned = template_child (GTK_WIDGET (window), "outer_paned");
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  g_assert_cmpint (gtk_paned_get_position (GTK_PANED (outer_paned)), ==, 260);
+
+  /* A divider the user drags is remembered at once. */
+  gtk_paned_set_position (GTK_PANED (template_child (GTK_WIDGET (window), "inner_paned")), 333);
+  g_assert_cmpint (g_settings_get_int (settings, "message-list-width"), ==, 333);
+
+  /* The size is saved when the window closes. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  close_window (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static gboolean
+about_window_shown (gpointer data)
+{
+  GtkWidget **about = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (window) && gtk_widget_get_mapped (window))
+        {
+          *about = window;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+test_actions_and_shortcuts (void)
+{
+  PigeonWindow *window = open_window ();
+  g_auto (GStrv) quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_auto (GStrv) help_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+  GtkWidget *about = NULL;
+
+  g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
+  g_assert_true (g_strv_contains ((const char *const *) help_accels, "<Control>question"));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (wait_for (about_window_shown, &about));
+  settle ();
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Pigeon");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  save_screenshot (about, "about.png");
+  close_window (GTK_WINDOW (about));
+
+  close_window (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* Several test binaries may run at once: do not fight over the bus name. */
+  app = pigeon_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/window/empty-state", test_window_empty_state);
+  g_test_add_func ("/ui/window/state-is-kept", test_window_state_is_kept);
+  g_test_add_func ("/ui/window/actions-and-shortcuts", test_actions_and_shortcuts);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+
+  return status;
+}
