@@ -65,7 +65,7 @@ pigeon_application_about_action (GSimpleAction *action, GVariant *parameter, gpo
   adw_about_window_set_version (about, PACKAGE_VERSION);
   adw_about_window_set_comments (about, _ ("A fast, native mail client for the GNOME desktop"));
   adw_about_window_set_website (about, "https://pigeonmail.org");
-  adw_about_window_set_issue_url (about, "https://pigeonmail.org/issues");
+  adw_about_window_set_issue_url (about, "https://pigeonmail.org/bugs");
   adw_about_window_set_copyright (about, _ ("© 2026 The Pigeon developers"));
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
   adw_about_window_set_developers (about, developers);
