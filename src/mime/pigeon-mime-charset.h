@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The canonical lower-case name for a charset label ("latin1" ->
+ * "iso-8859-1", "UTF8" -> "utf-8", "x-sjis" -> "shift_jis"), or a
+ * lower-cased copy when the label is not known. Never NULL. */
+char *pigeon_mime_charset_canonical (const char *label);
+
+/* Converts @len bytes (-1: NUL-terminated) in @charset to UTF-8. The result
+ * is always valid UTF-8 and never NULL:
+ *  - a NULL or empty charset is us-ascii, read as UTF-8 when it is valid;
+ *  - us-ascii and utf-8 input that is valid UTF-8 is copied;
+ *  - an unknown charset, or bytes the charset cannot decode, fall back to
+ *    UTF-8 where valid and windows-1252 otherwise, and set *@fallback to
+ *    TRUE (when @fallback is not NULL) so the caller can mark the text. */
+char *pigeon_mime_charset_to_utf8 (const char *charset,
+                                   const char *data,
+                                   gssize len,
+                                   gboolean *fallback);
+
+/* Converts UTF-8 @text to @charset, or returns NULL if it cannot. */
+GBytes *pigeon_mime_charset_from_utf8 (const char *charset,
+                                       const char *text,
+                                       gssize len);
+
+G_END_DECLS
