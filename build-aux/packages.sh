@@ -10,11 +10,13 @@ BUILD_PACKAGES=(
 )
 
 # Real servers for the peers suite, a display and validators for the ui and
-# data suites, and the formatter for the style check.
+# data suites, the formatter for the style check, and clang with libFuzzer
+# for the fuzz suite.
 TEST_PACKAGES=(
   python3 xvfb xauth x11-utils dbus
   dovecot-imapd dovecot-pop3d dovecot-lmtpd exim4-daemon-light swaks gnutls-bin
   appstream clang-format
+  clang libclang-rt-14-dev
 )
 
 ensure_packages ()
