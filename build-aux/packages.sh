@@ -14,7 +14,8 @@ BUILD_PACKAGES=(
 # for the fuzz suite.
 TEST_PACKAGES=(
   python3 xvfb xauth x11-utils dbus
-  dovecot-imapd dovecot-pop3d dovecot-lmtpd exim4-daemon-light swaks gnutls-bin
+  dovecot-imapd dovecot-pop3d dovecot-lmtpd exim4-daemon-light swaks libnet-ssleay-perl libio-socket-ssl-perl
+  gnutls-bin
   appstream clang-format
   clang libclang-rt-14-dev
 )
