@@ -62,6 +62,25 @@ write_leaf (PigeonJsonWriter *writer, PigeonMimePart *part)
     }
 }
 
+/* RFC 2045 6.4: an unknown encoding is shown as written, lower-case. */
+static void
+write_encoding (PigeonJsonWriter *writer, PigeonMimePart *part)
+{
+  PigeonMimeEncoding encoding = pigeon_mime_part_get_encoding (part);
+  g_autofree char *value = NULL;
+  g_autofree char *lower = NULL;
+
+  pigeon_json_writer_member (writer, "encoding");
+  if (encoding != PIGEON_MIME_ENCODING_UNKNOWN)
+    {
+      pigeon_json_writer_string (writer, pigeon_mime_encoding_to_string (encoding));
+      return;
+    }
+  value = pigeon_mime_part_dup_header (part, "Content-Transfer-Encoding");
+  lower = value != NULL ? g_utf8_strdown (value, -1) : NULL;
+  pigeon_json_writer_string (writer, lower != NULL ? lower : pigeon_mime_encoding_to_string (encoding));
+}
+
 static void
 write_part (PigeonJsonWriter *writer, PigeonMimePart *part)
 {
@@ -79,8 +98,7 @@ write_part (PigeonJsonWriter *writer, PigeonMimePart *part)
                                          : NULL);
   pigeon_json_writer_member (writer, "filename");
   pigeon_json_writer_string (writer, pigeon_mime_part_get_filename (part));
-  pigeon_json_writer_member (writer, "encoding");
-  pigeon_json_writer_string (writer, pigeon_mime_encoding_to_string (pigeon_mime_part_get_encoding (part)));
+  write_encoding (writer, part);
   pigeon_json_writer_member (writer, "charset");
   pigeon_json_writer_string (writer, is_text (part) ? pigeon_mime_part_get_charset (part) : NULL);
 

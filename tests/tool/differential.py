@@ -53,6 +53,13 @@ class Gen:
         # JSON path -> (why Python is wrong there, the right value)
         self.python_wrong = {}
 
+    def field(self, name):
+        """A field name as some writers spell it (RFC 5322 1.2.2: case does not matter)."""
+        return self.r.choice([name, name, name.lower(), name.upper()])
+
+    def param_separator(self):
+        return self.r.choice(['; ', '; ', ';', ';\n\t', ' ;\n '])
+
     def words(self, n):
         return ' '.join(self.r.choice(WORDS) for _ in range(n))
 
@@ -172,11 +179,12 @@ class Gen:
         label = self.r.choice(LABELS.get(charset, [charset]))
         headers = []
         if charset == 'us-ascii' and self.r.random() < 0.5:
-            headers.append(f'Content-Type: text/{subtype}')
+            headers.append(f'{self.field("Content-Type")}: text/{subtype}')
         else:
-            headers.append(f'Content-Type: text/{subtype}; charset={self.r.choice([label, chr(34) + label + chr(34)])}')
+            value = self.r.choice([label, chr(34) + label + chr(34)])
+            headers.append(f'{self.field("Content-Type")}: text/{subtype}{self.param_separator()}charset={value}')
         if encoding is not None:
-            headers.append(f'Content-Transfer-Encoding: {self.r.choice([encoding, encoding.upper()])}')
+            headers.append(f'{self.field("Content-Transfer-Encoding")}: {self.r.choice([encoding, encoding.upper()])}')
         if self.r.random() < 0.2:
             headers.append(f'Content-Disposition: {self.r.choice(["inline", "attachment"])}')
         return headers, body
@@ -212,7 +220,7 @@ class Gen:
     def multipart(self, path, depth, parent_boundary):
         subtype = self.r.choice(['mixed', 'mixed', 'alternative', 'related', 'digest'])
         boundary = self.boundary(parent_boundary)
-        lines = [f'Content-Type: multipart/{subtype}; boundary="{boundary}"']
+        lines = [f'{self.field("Content-Type")}: multipart/{subtype}{self.param_separator()}boundary="{boundary}"']
         out = []
         if self.r.random() < 0.5:
             out.append(self.r.choice(['This is a multi-part message in MIME format.',
@@ -226,8 +234,12 @@ class Gen:
                 out.append(self.message(child_path + '.message', depth + 1))
             else:
                 headers, body = self.entity(child_path, depth + 1, boundary)
-                out += headers + ['', body.rstrip('\n') if self.r.random() < 0.5 else body]
-        out.append(f'--{boundary}--')
+                # The line break before a delimiter belongs to it: a body may
+                # end with one more (kept where a right value was computed).
+                if self.r.random() < 0.5 and not any(k.startswith(child_path + '.') for k in self.python_wrong):
+                    body = body.rstrip('\n')
+                out += headers + ['', body]
+        out.append(f'--{boundary}--' + self.r.choice(['', '', ' ']))
         if self.r.random() < 0.5:
             out.append(self.r.choice(['', 'epilogue text', f'--{boundary}\nafter the end']))
         return lines, '\n'.join(out)
