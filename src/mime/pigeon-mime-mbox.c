@@ -82,31 +82,56 @@ pigeon_mime_mbox_free (PigeonMimeMbox *self)
   g_free (self);
 }
 
-/* Finds the "From " line that ends the message whose body starts at
- * @from: one at a line start after an empty line (LF or CRLF). Sets
- * *@msg_end to where the empty line starts and returns the offset of the
- * next "From " line, or the length at the end of the data. */
-static gsize
-find_next_from (const char *data, gsize len, gsize from, gsize *msg_end)
+/* Whether the line at @p, of [@p, @end), is ">From ", ">>From ", ... */
+static gboolean
+is_quoted_from (const char *p, const char *end)
 {
-  gsize p = from;
-  const char *hit;
+  while (p < end && *p == '>')
+    p++;
+  return end - p >= 5 && memcmp (p, "From ", 5) == 0;
+}
 
-  while (p < len && (hit = memmem (data + p, len - p, "\nFrom ", 6)) != NULL)
+/* Whether the "From " line at @p, after the line start @data + @from,
+ * follows an empty line (LF or CRLF); sets *@msg_end to where that line
+ * starts. */
+static gboolean
+follows_empty_line (const char *data, const char *p, gsize *msg_end)
+{
+  if (p - data >= 2 && p[-1] == '\n' && p[-2] == '\n')
     {
-      gsize nl = hit - data;
+      *msg_end = p - 1 - data;
+      return TRUE;
+    }
+  if (p - data >= 3 && p[-1] == '\n' && p[-2] == '\r' && p[-3] == '\n')
+    {
+      *msg_end = p - 2 - data;
+      return TRUE;
+    }
+  return FALSE;
+}
 
-      if (nl >= 1 && data[nl - 1] == '\n')
-        {
-          *msg_end = nl;
-          return nl + 1;
-        }
-      if (nl >= 2 && data[nl - 1] == '\r' && data[nl - 2] == '\n')
-        {
-          *msg_end = nl - 1;
-          return nl + 1;
-        }
-      p = nl + 1;
+/* Walks the lines of the message whose body starts at the line start
+ * @from, up to a "From " line after an empty line. Sets *@msg_end to where
+ * that empty line starts and *@quoted when a line is a quoted "From ", and
+ * returns the offset of the next "From " line, or the length at the end.
+ * One memchr per line finds both in one pass, faster than two memmem. */
+static gsize
+find_next_from (const char *data, gsize len, gsize from, gsize *msg_end, gboolean *quoted)
+{
+  const char *end = data + len;
+  const char *p = data + from;
+
+  *quoted = FALSE;
+  while (p < end)
+    {
+      if (*p == '>' && is_quoted_from (p, end))
+        *quoted = TRUE;
+      else if (*p == 'F' && end - p >= 5 && memcmp (p, "From ", 5) == 0 && follows_empty_line (data, p, msg_end))
+        return p - data;
+      p = memchr (p, '\n', end - p);
+      if (p == NULL)
+        break;
+      p++;
     }
 
   /* The last message: the writer's empty line after it is not part of it. */
@@ -186,6 +211,7 @@ pigeon_mime_mbox_next (PigeonMimeMbox *self)
 {
   gsize body = self->pos;
   gsize end;
+  gboolean quoted;
   GBytes *unquoted;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -208,8 +234,8 @@ pigeon_mime_mbox_next (PigeonMimeMbox *self)
         self->from_line_len--;
     }
 
-  self->pos = find_next_from (self->data, self->len, body, &end);
-  unquoted = unquote (self, body, end);
+  self->pos = find_next_from (self->data, self->len, body, &end, &quoted);
+  unquoted = quoted ? unquote (self, body, end) : NULL;
   if (unquoted != NULL)
     return unquoted;
   return g_bytes_new_from_bytes (self->bytes, body, end - body);
