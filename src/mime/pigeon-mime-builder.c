@@ -911,6 +911,7 @@ attachment_content_type (const Attachment *attachment, const char *filename, GBy
   PigeonMimeContentType *content_type;
   g_autofree char *guessed = NULL;
   g_autofree char *mime_type = NULL;
+  gsize size;
 
   if (attachment->content_type != NULL)
     {
@@ -924,7 +925,10 @@ attachment_content_type (const Attachment *attachment, const char *filename, GBy
         }
       return content_type;
     }
-  guessed = g_content_type_guess (filename, g_bytes_get_data (data, NULL), g_bytes_get_size (data), NULL);
+  /* No data to look at: GIO would call it application/x-zerosize, a type
+   * of its own, where the name can tell more. */
+  size = g_bytes_get_size (data);
+  guessed = g_content_type_guess (filename, size > 0 ? g_bytes_get_data (data, NULL) : NULL, size, NULL);
   mime_type = guessed != NULL ? g_content_type_get_mime_type (guessed) : NULL;
   content_type = mime_type != NULL ? pigeon_mime_content_type_parse (mime_type, strlen (mime_type)) : NULL;
   if (content_type == NULL)

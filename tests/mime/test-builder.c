@@ -792,6 +792,8 @@ test_content_type_guess (void)
   assert_attachment_type ("caf\xe9\n", 5, "latin1.txt", NULL, "text/plain; name=\"latin1.txt\"");
   assert_attachment_type ("a,b\n", 4, "x.csv", "text/csv; charset=iso-8859-1", "text/csv; charset=iso-8859-1");
   assert_attachment_type ("x", 1, "x.dat", "Application/X-Custom", "application/x-custom");
+  assert_attachment_type ("", 0, "empty.bin", NULL, "application/octet-stream");
+  assert_attachment_type ("", 0, "empty.txt", NULL, "text/plain; charset=us-ascii");
 }
 
 static void
