@@ -23,7 +23,9 @@ import time
 def run_measured(command):
     """Runs @command; returns (seconds, peak RSS KiB, peak anonymous RSS KiB, stderr)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The C locale: the summaries are read back, with '.' as the decimal point.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=dict(os.environ, LC_ALL='C.UTF-8'))
     peak_anon = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -112,16 +114,23 @@ def header_message(path, n_fields):
 
 
 def linearity(args):
-    print('\n== Header linearity: one message with N header fields, best of 5')
+    print('\n== Header linearity: one message with N header fields, pigeon-tool\'s own timing, best of 5')
     times = {}
     for n_fields in (100_000, 200_000):
         path = args.workdir / f'headers-{n_fields}.eml'
         header_message(path, n_fields)
         command = [args.pigeon_tool, 'mime', 'scan', '--quiet', '--max-headers', str(n_fields + 10),
                    '--max-header-size', '1000', str(path)]
-        times[n_fields] = best_of(5, command)[0]
-        print(f'{n_fields:7} fields: {times[n_fields] * 1000:8.1f} ms')
+        # The scan's own clock: process start-up would hide the parse.
+        times[n_fields] = min(reported_seconds(run_measured(command)[3]) for _ in range(5))
+        print(f'{n_fields:7} fields: {times[n_fields] * 1000:8.1f} ms'
+              + ('' if times[n_fields] < 1 else '  (too slow: should be well under a second)'))
     print(f'ratio time(200k)/time(100k): {times[200_000] / times[100_000]:.2f}  (linear: about 2)')
+
+
+def reported_seconds(stderr):
+    """The seconds of a scan summary: "N messages, N bytes, S s, R MB/s"."""
+    return float(stderr.strip().splitlines()[-1].split(', ')[2].split()[0])
 
 
 def main():
