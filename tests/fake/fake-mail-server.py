@@ -219,7 +219,7 @@ def pop3_capa(opts, encrypted):
     if not encrypted and opts.get("offer_stls", True):
         caps.append("STLS")
     if encrypted or opts.get("auth_in_clear"):
-        caps += ["USER", "SASL PLAIN"]
+        caps += ["USER"] if opts.get("no_sasl") else ["USER", "SASL PLAIN"]
     if not encrypted:
         caps += opts.get("extra_clear_caps", [])
     return "+OK capabilities follow\r\n" + "".join(c + "\r\n" for c in caps) + ".\r\n"
@@ -296,9 +296,19 @@ def pop3_server(c, opts):
 
 # ---------------------------------------------------------------------------
 
+def raw_server(c, opts):
+    """Sends a fixed blob, then waits for one line from the client."""
+    c.send(opts.get("blob", b""), split=opts.get("split"))
+    c.line()
+
+
 GO = "220 2.0.0 go ahead\r\n"
 
 SCENARIOS = {
+    # PigeonConnection
+    "raw-lines": (raw_server, {"blob": b"line one\r\nLF only\nnul\0inside\r\n{5}\r\nabcde\r\nlast\r\n",
+                               "split": True}),
+    "raw-silent": (raw_server, {}),
     # SMTP
     "smtp-starttls": (smtp_server, {}),
     "smtp-starttls-nopipelining": (smtp_server, {"pipelining": False}),
@@ -336,7 +346,7 @@ SCENARIOS = {
     "pop3-refuse-stls": (pop3_server, {"refuse_stls": "-ERR [SYS/PERM] ALERT: call +1-555\r\n"}),
     "pop3-drop-during-retr": (pop3_server, {"implicit_tls": True, "drop_during_retr": True}),
     "pop3-long-line": (pop3_server, {"implicit_tls": True, "long_line": 200000}),
-    "pop3-in-use": (pop3_server, {"implicit_tls": True, "fail_in_use": True}),
+    "pop3-in-use": (pop3_server, {"implicit_tls": True, "fail_in_use": True, "no_sasl": True}),
     "pop3-cert-expired": (pop3_server, {"implicit_tls": True, "cert": "expired"}),
     "pop3-tls11": (pop3_server, {"max_version": ssl.TLSVersion.TLSv1_1}),
 }

@@ -863,8 +863,11 @@ on_list (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (!parse_list (self, response, &error))
     g_task_return_error (task, error);
   else
-    exchange_async (self, "UIDL", NULL, MAX_LIST_SIZE, FALSE, g_task_get_cancellable (task), on_uidl,
-                    g_steal_pointer (&task));
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      exchange_async (self, "UIDL", NULL, MAX_LIST_SIZE, FALSE, cancellable, on_uidl, g_steal_pointer (&task));
+    }
 }
 
 void
