@@ -87,6 +87,9 @@ test_capabilities (void)
   g_assert_cmpint (caps.flags, ==,
                    PIGEON_POP3_CAPA_TOP | PIGEON_POP3_CAPA_UIDL | PIGEON_POP3_CAPA_SASL | PIGEON_POP3_CAPA_STLS);
   g_assert_cmpstr (caps.sasl_mechanisms[0], ==, "PLAIN");
+  /* An empty list (and an empty array's NULL data) has no capabilities. */
+  pigeon_pop3_capabilities_parse (&caps, NULL, 0);
+  g_assert_cmpint (caps.flags, ==, 0);
   pigeon_pop3_capabilities_clear (&caps);
 }
 

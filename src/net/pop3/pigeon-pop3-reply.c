@@ -133,7 +133,7 @@ pigeon_pop3_capabilities_parse (PigeonPop3Capabilities *caps, const char *body, 
   g_return_if_fail (caps != NULL);
 
   pigeon_pop3_capabilities_clear (caps);
-  text = g_strndup (body, len);
+  text = len > 0 ? g_strndup (body, len) : g_strdup ("");
   lines = g_strsplit (text, "\r\n", 0);
   for (guint i = 0; lines[i] != NULL; i++)
     parse_capability (caps, lines[i]);

@@ -743,7 +743,9 @@ bad_list (void)
 static GStrv
 body_lines (Response *response)
 {
-  g_autofree char *text = g_strndup ((const char *) response->body->data, response->body->len);
+  /* An empty body may have no data pointer at all. */
+  g_autofree char *text =
+      response->body->len > 0 ? g_strndup ((const char *) response->body->data, response->body->len) : g_strdup ("");
   GStrv lines = g_strsplit (text, "\r\n", 0);
   guint n = g_strv_length (lines);
 
