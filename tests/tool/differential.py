@@ -87,30 +87,39 @@ class Gen:
         return self.encoded_word(text) + ' ' + 'tail', text + ' tail'
 
     def mailbox(self):
+        """A mailbox, its entry, and whether its name is raw UTF-8."""
         local = self.r.choice(['ann', 'bob.smith', 'c_d', 'x+tag', 'o\'neil'])
         address = f'{local}@{self.r.choice(["example.org", "example.com", "mail.example.net"])}'
         kind = self.r.random()
         if kind < 0.3:
-            return address, {'name': None, 'address': address}
+            return address, {'name': None, 'address': address}, False
         name = self.r.choice(NAMES)
+        raw = False
         if name.isascii():
             quoted = name.replace('\\', '\\\\').replace('"', '\\"')
             text = f'"{quoted}"' if any(c in name for c in ',."\'') else name
+        elif kind < 0.4 and ',' not in name:
+            # RFC 6532 3.2: UTF-8 in a display name, as SMTPUTF8 mail has it.
+            text, raw = name.encode().decode('latin-1'), True
         else:
             text = self.encoded_word(name)
-        return f'{text} <{address}>', {'name': name, 'address': address}
+        return f'{text} <{address}>', {'name': name, 'address': address}, raw
 
-    def address_list(self):
+    def address_list(self, path):
+        """An address list for the field at JSON @path, and its flat entries."""
         items, flat = [], []
         for _ in range(self.r.randint(1, 3)):
             if self.r.random() < 0.15:
                 members = [self.mailbox() for _ in range(self.r.randint(0, 2))]
                 items.append(f'{self.r.choice(["team", "undisclosed-recipients"])}: '
                              + ', '.join(m[0] for m in members) + ';')
-                flat += [m[1] for m in members]
             else:
-                text, entry = self.mailbox()
-                items.append(text)
+                members = [self.mailbox()]
+                items.append(members[0][0])
+            for _, entry, raw in members:
+                if raw:
+                    self.python_wrong[f'{path}[{len(flat)}].name'] = (
+                        'RFC 6532 3.2: a UTF-8 display name read as surrogate escapes', entry['name'])
                 flat.append(entry)
         return ', '.join(items), flat
 
@@ -145,6 +154,13 @@ class Gen:
         params = [f"*0*={charset}''{fixed[0]}"] + [f'*{i}*={p}' for i, p in enumerate(fixed[1:], 1)]
         return None, params
 
+    def message_id(self, path, depth):
+        msg_id = f'{self.r.getrandbits(48):x}.{depth}@example.org'
+        if self.r.random() < 0.05:
+            self.python_wrong[path + '.message_id'] = ('RFC 5322 3.6.4: the comment around a msg-id kept', msg_id)
+            return f'<{msg_id}> (sent from a phone)'
+        return f'<{msg_id}>'
+
     # -- bodies ------------------------------------------------------------
     def transfer_encode(self, data, charset, path):
         choices = ['base64', 'quoted-printable'] + (['7bit', None] if data.isascii() else ['8bit'])
@@ -178,7 +194,12 @@ class Gen:
         subtype = subtype or self.r.choice(['plain', 'plain', 'html'])
         label = self.r.choice(LABELS.get(charset, [charset]))
         headers = []
-        if charset == 'us-ascii' and self.r.random() < 0.5:
+        if self.r.random() < 0.05:
+            # RFC 2045 5.1 and RFC 5322 3.2.2: comments may sit between tokens.
+            self.python_wrong[path + '.content_type'] = ('RFC 2045 5.1: a comment taken into the subtype',
+                                                         f'text/{subtype}')
+            headers.append(f'Content-Type: text/{subtype} (a comment); charset={label}')
+        elif charset == 'us-ascii' and self.r.random() < 0.5:
             headers.append(f'{self.field("Content-Type")}: text/{subtype}')
         else:
             value = self.r.choice([label, chr(34) + label + chr(34)])
@@ -259,12 +280,9 @@ class Gen:
 
     def message(self, path, depth=0):
         headers = []
-        frm, _ = self.address_list() if self.r.random() < 0.9 else (None, None)
-        if frm:
-            headers.append(f'From: {frm}')
-        for field in ('To', 'Cc'):
-            if self.r.random() < (0.9 if field == 'To' else 0.4):
-                headers.append(f'{field}: {self.address_list()[0]}')
+        for field, chance in (('From', 0.9), ('To', 0.9), ('Cc', 0.4)):
+            if self.r.random() < chance:
+                headers.append(f'{field}: {self.address_list(f"{path}.{field.lower()}")[0]}')
         if self.r.random() < 0.9:
             text = self.r.choice([self.words(4), self.r.choice(TEXTS['utf-8']), 'Café ' + self.words(2),
                                   self.r.choice(NAMES) + ': ' + self.words(3)])
@@ -272,7 +290,7 @@ class Gen:
         if self.r.random() < 0.8:
             headers.append(f'Date: {self.date()}')
         if self.r.random() < 0.8:
-            headers.append(f'Message-ID: <{self.r.getrandbits(48):x}.{depth}@example.org>')
+            headers.append(f'Message-ID: {self.message_id(path, depth)}')
         if self.r.random() < 0.7:
             headers.append('MIME-Version: 1.0')
         if depth >= 3:
