@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "pigeon-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "pigeon-store-private.h"
+
+/* A damaged database: the account settings and what the user wrote (the
+ * outbox, drafts) are read out of it as far as they can be, the outbox and
+ * drafts are written to files first, then the file is set aside and a new
+ * database is made with them. Messages are a cache: the next sync fetches
+ * them again. */
+
+/* Columns that every schema version has, so that any old file can be read. */
+static const struct
+{
+  const char *table;
+  const char *columns;
+  guint n_columns;
+} salvaged[] = {
+  { "accounts", "id, " PIGEON_ACCOUNT_COLUMNS_NO_ID, 15 },
+  { "outbox", "id, account_id, raw, state, attempts, last_error, queued", 7 },
+  { "drafts", "id, account_id, raw, saved", 4 },
+};
+
+enum
+{
+  ACCOUNTS,
+  OUTBOX,
+  DRAFTS
+};
+
+typedef struct
+{
+  GPtrArray *rows[G_N_ELEMENTS (salvaged)]; /* GPtrArray of GPtrArray of sqlite3_value */
+  char *aside;
+  char *saved_dir;
+} Salvage;
+
+static void
+salvage_clear (Salvage *salvage)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (salvaged); i++)
+    g_clear_pointer (&salvage->rows[i], g_ptr_array_unref);
+  g_free (salvage->aside);
+  g_free (salvage->saved_dir);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Salvage, salvage_clear)
+
+/* Reads rows until the first one that cannot be read. */
+static void
+read_table (sqlite3 *damaged, guint table, Salvage *salvage)
+{
+  g_autofree char *sql =
+      g_strdup_printf ("SELECT %s FROM %s ORDER BY id", salvaged[table].columns, salvaged[table].table);
+  sqlite3_stmt *stmt = NULL;
+
+  salvage->rows[table] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  if (sqlite3_prepare_v2 (damaged, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      GPtrArray *row = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
+
+      for (guint i = 0; i < salvaged[table].n_columns; i++)
+        g_ptr_array_add (row, sqlite3_value_dup (sqlite3_column_value (stmt, i)));
+      g_ptr_array_add (salvage->rows[table], row);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static void
+read_damaged (const char *path, Salvage *salvage)
+{
+  sqlite3 *damaged = NULL;
+
+  sqlite3_open_v2 (path, &damaged, SQLITE_OPEN_READONLY, NULL);
+  for (guint table = 0; table < G_N_ELEMENTS (salvaged); table++)
+    read_table (damaged, table, salvage);
+  sqlite3_close (damaged);
+}
+
+/* The raw column is the third of both the outbox and drafts. */
+static gboolean
+save_files (Salvage *salvage, guint table, const char *prefix, GError **error)
+{
+  for (guint i = 0; i < salvage->rows[table]->len; i++)
+    {
+      GPtrArray *row = salvage->rows[table]->pdata[i];
+      sqlite3_value *raw = row->pdata[2];
+      g_autofree char *name = g_strdup_printf ("%s-%lld.eml", prefix, (long long) sqlite3_value_int64 (row->pdata[0]));
+      g_autofree char *file = g_build_filename (salvage->saved_dir, name, NULL);
+
+      if (!g_file_set_contents_full (file, sqlite3_value_blob (raw), sqlite3_value_bytes (raw),
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_aside (const char *path, Salvage *salvage, GError **error)
+{
+  static const char *const suffixes[] = { "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (salvage->aside, suffixes[i], NULL);
+
+      g_rename (from, to);
+    }
+  if (g_rename (path, salvage->aside) == 0)
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", path, g_strerror (errno));
+  return FALSE;
+}
+
+static gboolean
+insert_rows (PigeonDb *db, guint table, Salvage *salvage, GError **error)
+{
+  g_autoptr (GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  g_string_printf (sql, "INSERT INTO %s (%s) VALUES (?", salvaged[table].table, salvaged[table].columns);
+  for (guint i = 1; i < salvaged[table].n_columns; i++)
+    g_string_append (sql, ", ?");
+  g_string_append (sql, ")");
+  if (sqlite3_prepare_v2 (pigeon_db_handle (db), sql->str, -1, &stmt, NULL) != SQLITE_OK)
+    return pigeon_db_fail (db, SQLITE_ERROR, error);
+  for (guint i = 0; i < salvage->rows[table]->len; i++)
+    {
+      GPtrArray *row = salvage->rows[table]->pdata[i];
+
+      for (guint c = 0; c < row->len; c++)
+        sqlite3_bind_value (stmt, c + 1, row->pdata[c]);
+      /* A row that points at an account we could not read is dropped. */
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        g_ptr_array_remove_index (salvage->rows[table], i--);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static gboolean
+rebuild (const char *path, Salvage *salvage, GError **error)
+{
+  g_autoptr (PigeonDb) db = pigeon_db_open (path, error);
+
+  if (db == NULL || !pigeon_store_migrate (db, error))
+    return FALSE;
+  if (!pigeon_db_exec (db, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint table = 0; table < G_N_ELEMENTS (salvaged); table++)
+    if (!insert_rows (db, table, salvage, error))
+      return FALSE;
+  return pigeon_db_exec (db, "COMMIT", error);
+}
+
+static char *
+compose_notice (Salvage *salvage)
+{
+  GString *notice = g_string_new (_ ("Pigeon’s mail cache was damaged, so it was set aside and your mail will be "
+                                     "downloaded again."));
+  guint n_outbox = salvage->rows[OUTBOX]->len, n_drafts = salvage->rows[DRAFTS]->len;
+
+  if (n_outbox > 0)
+    {
+      g_string_append_c (notice, ' ');
+      g_string_append_printf (
+          notice,
+          ngettext ("%u message waiting to be sent was kept.", "%u messages waiting to be sent were kept.", n_outbox),
+          n_outbox);
+    }
+  if (n_drafts > 0)
+    {
+      g_string_append_c (notice, ' ');
+      g_string_append_printf (notice, ngettext ("%u draft was kept.", "%u drafts were kept.", n_drafts), n_drafts);
+    }
+  if (n_outbox + n_drafts > 0)
+    {
+      g_string_append_c (notice, ' ');
+      g_string_append_printf (notice, _ ("Copies of them are in the folder “%s”."), salvage->saved_dir);
+    }
+  if (salvage->rows[ACCOUNTS]->len == 0)
+    {
+      g_string_append_c (notice, ' ');
+      g_string_append_printf (notice,
+                              _ ("Your accounts could not be read: set them up again. The damaged file is "
+                                 "kept as “%s”."),
+                              salvage->aside);
+    }
+  return g_string_free (notice, FALSE);
+}
+
+char *
+pigeon_store_recover (const char *path, const GError *damage, GError **error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_auto (Salvage) salvage = { { NULL } };
+
+  g_message ("The database %s is damaged (%s): rebuilding it", path, damage->message);
+  salvage.aside = g_strdup_printf ("%s.damaged-%s", path, stamp);
+  salvage.saved_dir = g_strdup_printf ("%s.saved-%s", path, stamp);
+  read_damaged (path, &salvage);
+  if (salvage.rows[OUTBOX]->len + salvage.rows[DRAFTS]->len > 0 && g_mkdir_with_parents (salvage.saved_dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", salvage.saved_dir, g_strerror (errno));
+      return NULL;
+    }
+  if (!save_files (&salvage, OUTBOX, "outbox", error) || !save_files (&salvage, DRAFTS, "draft", error) ||
+      !set_aside (path, &salvage, error) || !rebuild (path, &salvage, error))
+    return NULL;
+  return compose_notice (&salvage);
+}

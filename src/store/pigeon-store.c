@@ -1,0 +1,793 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "pigeon-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "pigeon-store-private.h"
+
+struct _PigeonStore
+{
+  GObject parent_instance;
+
+  char *path;
+  char *marker_path;
+  char *notice;
+  GMainContext *context;
+  PigeonDb *reader;
+
+  /* The writer: one thread, one connection, one queue of WriteJob. */
+  GThread *writer;
+  PigeonDb *writer_db;
+  GAsyncQueue *jobs;
+  gboolean closed;
+
+  GListStore *accounts;
+  GHashTable *accounts_by_id; /* gint64* -> PigeonAccount (owned) */
+  GHashTable *folders_by_id;  /* gint64* -> PigeonFolder (owned) */
+  GHashTable *messages_by_id; /* gint64* -> PigeonMessage (weak) */
+  GPtrArray *lists;           /* PigeonMessageList (weak) */
+};
+
+G_DEFINE_FINAL_TYPE (PigeonStore, pigeon_store, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_PATH,
+  PROP_NOTICE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  PigeonStore *store;
+  PigeonWriteFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+  PigeonWriteFlags flags;
+  GTask *task;
+  PigeonChanges changes;
+  GError *error;
+} WriteJob;
+
+/* Pushed to the queue to stop the writer after the jobs before it. */
+static WriteJob stop_job;
+
+static gint64 *
+id_key (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+static void
+changes_init (PigeonChanges *changes)
+{
+  changes->messages = g_array_new (FALSE, FALSE, sizeof (PigeonMessageChange));
+  changes->folders = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  changes->accounts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  changes->new_id = 0;
+}
+
+static void
+changes_clear (PigeonChanges *changes)
+{
+  g_clear_pointer (&changes->messages, g_array_unref);
+  g_clear_pointer (&changes->folders, g_hash_table_unref);
+  g_clear_pointer (&changes->accounts, g_hash_table_unref);
+}
+
+void
+pigeon_changes_add_message (PigeonChanges *changes, gint64 message_id, gint64 folder_id, PigeonChangeKind kind)
+{
+  PigeonMessageChange change = { message_id, folder_id, kind };
+
+  g_array_append_val (changes->messages, change);
+  if (folder_id != 0)
+    pigeon_changes_add_folder (changes, folder_id);
+}
+
+void
+pigeon_changes_add_folder (PigeonChanges *changes, gint64 folder_id)
+{
+  g_hash_table_add (changes->folders, id_key (folder_id));
+}
+
+void
+pigeon_changes_add_account (PigeonChanges *changes, gint64 account_id)
+{
+  g_hash_table_add (changes->accounts, id_key (account_id));
+}
+
+gboolean
+pigeon_changes_add_folders_of (PigeonChanges *changes, PigeonDb *db, gint64 message_id, GError **error)
+{
+  sqlite3_stmt *stmt = pigeon_db_prepare (db, "SELECT folder_id FROM message_locations WHERE message_id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    pigeon_changes_add_folder (changes, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || pigeon_db_fail (db, rc, error);
+}
+
+static void
+write_job_free (WriteJob *job)
+{
+  if (job->destroy)
+    job->destroy (job->data);
+  changes_clear (&job->changes);
+  g_clear_error (&job->error);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+/* Runs on the writer thread. */
+static gboolean
+run_in_transaction (PigeonDb *db, WriteJob *job)
+{
+  gboolean durable = (job->flags & PIGEON_WRITE_DURABLE) != 0;
+  gboolean ok;
+
+  if (durable && !pigeon_db_exec (db, "PRAGMA synchronous = FULL", &job->error))
+    return FALSE;
+  ok = pigeon_db_exec (db, "BEGIN IMMEDIATE", &job->error) && job->func (db, job->data, &job->changes, &job->error) &&
+       pigeon_db_exec (db, "COMMIT", &job->error);
+  if (!ok && sqlite3_get_autocommit (pigeon_db_handle (db)) == 0)
+    pigeon_db_exec (db, "ROLLBACK", NULL);
+  if (durable)
+    pigeon_db_exec (db, "PRAGMA synchronous = NORMAL", ok ? &job->error : NULL);
+  return ok && job->error == NULL;
+}
+
+static void apply_changes (PigeonStore *self, PigeonChanges *changes);
+
+static void
+set_notice (PigeonStore *self, const char *notice)
+{
+  if (g_strcmp0 (self->notice, notice) == 0)
+    return;
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
+}
+
+/* Back on the main context: the views see the changes before the caller's
+ * callback runs. */
+static gboolean
+deliver_job (gpointer user_data)
+{
+  WriteJob *job = user_data;
+
+  if (job->error == NULL)
+    {
+      apply_changes (job->store, &job->changes);
+      g_task_return_pointer (job->task, g_memdup2 (&job->changes.new_id, sizeof (gint64)), g_free);
+    }
+  else
+    {
+      if (g_error_matches (job->error, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
+        set_notice (job->store, _ ("Pigeon’s mail cache is damaged. Quit and start Pigeon again to rebuild it."));
+      g_task_return_error (job->task, g_steal_pointer (&job->error));
+    }
+  write_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+writer_main (gpointer user_data)
+{
+  PigeonStore *self = user_data;
+  WriteJob *job;
+
+  while ((job = g_async_queue_pop (self->jobs)) != &stop_job)
+    {
+      g_autoptr (GSource) source = g_idle_source_new ();
+
+      if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &job->error))
+        run_in_transaction (self->writer_db, job);
+      /* An idle source, never g_main_context_invoke(): that may run the
+       * callback right here when the main context is free. */
+      g_source_set_callback (source, deliver_job, job, NULL);
+      g_source_attach (source, self->context);
+    }
+  return NULL;
+}
+
+void
+pigeon_store_write_async (PigeonStore *self,
+                          PigeonWriteFunc func,
+                          gpointer data,
+                          GDestroyNotify destroy,
+                          PigeonWriteFlags flags,
+                          gpointer source_tag,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  WriteJob *job = g_new0 (WriteJob, 1);
+
+  job->store = self;
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  job->flags = flags;
+  job->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  changes_init (&job->changes);
+  if (self->closed)
+    {
+      g_task_return_new_error (job->task, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CLOSED, "The store is closed");
+      write_job_free (job);
+      return;
+    }
+  g_async_queue_push (self->jobs, job);
+}
+
+gboolean
+pigeon_store_write_finish (PigeonStore *self, GAsyncResult *result, gint64 *out_id, GError **error)
+{
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (PIGEON_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  if (out_id)
+    *out_id = id ? *id : 0;
+  return id != NULL;
+}
+
+void
+pigeon_store_close (PigeonStore *self)
+{
+  g_return_if_fail (PIGEON_IS_STORE (self));
+
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  g_async_queue_push (self->jobs, &stop_job);
+  g_thread_join (self->writer);
+  self->writer = NULL;
+  g_clear_pointer (&self->writer_db, pigeon_db_free);
+  /* A clean close: the next start need not check the file. */
+  g_unlink (self->marker_path);
+}
+
+static void
+forget_message (gpointer user_data, GObject *where_the_object_was)
+{
+  PigeonStore *self = user_data;
+  gint64 id = pigeon_message_get_id ((PigeonMessage *) where_the_object_was);
+
+  g_hash_table_remove (self->messages_by_id, &id);
+}
+
+static void
+pigeon_store_dispose (GObject *object)
+{
+  PigeonStore *self = PIGEON_STORE (object);
+  GHashTableIter iter;
+  gpointer message;
+
+  if (self->jobs != NULL)
+    pigeon_store_close (self);
+  g_hash_table_iter_init (&iter, self->messages_by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &message))
+    g_object_weak_unref (message, forget_message, self);
+  g_hash_table_remove_all (self->messages_by_id);
+  g_hash_table_remove_all (self->folders_by_id);
+  g_hash_table_remove_all (self->accounts_by_id);
+  if (self->accounts)
+    g_list_store_remove_all (self->accounts);
+
+  G_OBJECT_CLASS (pigeon_store_parent_class)->dispose (object);
+}
+
+static void
+pigeon_store_finalize (GObject *object)
+{
+  PigeonStore *self = PIGEON_STORE (object);
+
+  g_clear_pointer (&self->jobs, g_async_queue_unref);
+  g_clear_pointer (&self->reader, pigeon_db_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->messages_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->folders_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->accounts_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->lists, g_ptr_array_unref);
+  g_clear_object (&self->accounts);
+  g_free (self->path);
+  g_free (self->marker_path);
+  g_free (self->notice);
+
+  G_OBJECT_CLASS (pigeon_store_parent_class)->finalize (object);
+}
+
+static void
+pigeon_store_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PigeonStore *self = PIGEON_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_NOTICE:
+      g_value_set_string (value, self->notice);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pigeon_store_class_init (PigeonStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pigeon_store_dispose;
+  object_class->finalize = pigeon_store_finalize;
+  object_class->get_property = pigeon_store_get_property;
+
+  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pigeon_store_init (PigeonStore *self)
+{
+  self->accounts = g_list_store_new (PIGEON_TYPE_ACCOUNT);
+  self->accounts_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->folders_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->messages_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->lists = g_ptr_array_new ();
+}
+
+char *
+pigeon_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "pigeon", "pigeon.db", NULL);
+}
+
+/* Opens both connections. A marker file says a session is (or was) running:
+ * when it survives a crash, the next start checks the file before use. */
+static gboolean
+open_databases (PigeonStore *self, GError **error)
+{
+  g_autoptr (PigeonDb) writer = pigeon_db_open (self->path, error);
+  gboolean unclean = g_file_test (self->marker_path, G_FILE_TEST_EXISTS);
+
+  if (writer == NULL)
+    return FALSE;
+  if (unclean && !pigeon_db_check (writer, error))
+    return FALSE;
+  if (!pigeon_store_migrate (writer, error))
+    return FALSE;
+  self->reader = pigeon_db_open (self->path, error);
+  if (self->reader == NULL)
+    return FALSE;
+  if (!g_file_set_contents (self->marker_path, "", 0, error))
+    return FALSE;
+  self->writer_db = g_steal_pointer (&writer);
+  return TRUE;
+}
+
+static gboolean load_accounts (PigeonStore *self, GError **error);
+
+PigeonStore *
+pigeon_store_open (const char *path, GError **error)
+{
+  g_autoptr (PigeonStore) self = NULL;
+  g_autoptr (GError) damage = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (PIGEON_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->marker_path = g_strconcat (path, ".open", NULL);
+  self->context = g_main_context_ref_thread_default ();
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
+      return NULL;
+    }
+  if (!open_databases (self, &damage))
+    {
+      if (!g_error_matches (damage, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&damage));
+          return NULL;
+        }
+      g_clear_pointer (&self->reader, pigeon_db_free);
+      self->notice = pigeon_store_recover (path, damage, error);
+      if (self->notice == NULL || !open_databases (self, error))
+        return NULL;
+    }
+  self->jobs = g_async_queue_new ();
+  self->writer = g_thread_new ("pigeon-store-writer", writer_main, self);
+  if (!load_accounts (self, error))
+    return NULL;
+  pigeon_store_index_old_bodies (self);
+  return g_steal_pointer (&self);
+}
+
+const char *
+pigeon_store_get_path (PigeonStore *self)
+{
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+pigeon_store_get_notice (PigeonStore *self)
+{
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  return self->notice;
+}
+
+void
+pigeon_store_dismiss_notice (PigeonStore *self)
+{
+  g_return_if_fail (PIGEON_IS_STORE (self));
+
+  if (self->notice == NULL)
+    return;
+  g_clear_pointer (&self->notice, g_free);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
+}
+
+PigeonDb *
+pigeon_store_get_reader (PigeonStore *self)
+{
+  return self->reader;
+}
+
+/* Live objects */
+
+PigeonMessage *
+pigeon_store_ensure_message (PigeonStore *self, sqlite3_stmt *row)
+{
+  gint64 id = sqlite3_column_int64 (row, 0);
+  PigeonMessage *message = g_hash_table_lookup (self->messages_by_id, &id);
+
+  if (message != NULL)
+    {
+      pigeon_message_update (message, row);
+      return g_object_ref (message);
+    }
+  message = pigeon_message_new_from_row (row);
+  g_hash_table_insert (self->messages_by_id, id_key (id), message);
+  g_object_weak_ref (G_OBJECT (message), forget_message, self);
+  return message;
+}
+
+#define SUMMARY_BY_ID "SELECT " PIGEON_SUMMARY_COLUMNS " FROM messages WHERE id = ?1"
+
+PigeonMessage *
+pigeon_store_lookup_message (PigeonStore *self, gint64 id)
+{
+  PigeonMessage *message;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+
+  message = g_hash_table_lookup (self->messages_by_id, &id);
+  if (message != NULL)
+    return g_object_ref (message);
+  stmt = pigeon_db_prepare (self->reader, SUMMARY_BY_ID, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    message = pigeon_store_ensure_message (self, stmt);
+  sqlite3_reset (stmt);
+  return message;
+}
+
+void
+pigeon_store_add_list (PigeonStore *self, PigeonMessageList *list)
+{
+  g_ptr_array_add (self->lists, list);
+}
+
+void
+pigeon_store_remove_list (PigeonStore *self, PigeonMessageList *list)
+{
+  g_ptr_array_remove (self->lists, list);
+}
+
+GListModel *
+pigeon_store_get_accounts (PigeonStore *self)
+{
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  return G_LIST_MODEL (self->accounts);
+}
+
+PigeonAccount *
+pigeon_store_lookup_account (PigeonStore *self, gint64 id)
+{
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  return g_hash_table_lookup (self->accounts_by_id, &id);
+}
+
+PigeonFolder *
+pigeon_store_lookup_folder (PigeonStore *self, gint64 id)
+{
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  return g_hash_table_lookup (self->folders_by_id, &id);
+}
+
+GListModel *
+pigeon_store_get_folders (PigeonStore *self, PigeonAccount *account)
+{
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  g_return_val_if_fail (PIGEON_IS_ACCOUNT (account), NULL);
+  return G_LIST_MODEL (pigeon_account_get_folder_store (account));
+}
+
+PigeonFolder *
+pigeon_store_find_folder (PigeonStore *self, PigeonAccount *account, const char *path)
+{
+  GHashTableIter iter;
+  gpointer folder;
+
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  g_return_val_if_fail (PIGEON_IS_ACCOUNT (account), NULL);
+
+  g_hash_table_iter_init (&iter, self->folders_by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &folder))
+    if (pigeon_folder_get_account_id (folder) == pigeon_account_get_id (account) &&
+        g_strcmp0 (pigeon_folder_get_path (folder), path) == 0)
+      return folder;
+  return NULL;
+}
+
+/* Applying changes: accounts, then folders (parents before children: a
+ * parent's id is lower), then live messages, then the list models. */
+
+static GListStore *
+folder_container (PigeonStore *self, PigeonFolder *folder)
+{
+  gint64 parent_id = pigeon_folder_get_parent_id (folder);
+  PigeonFolder *parent = parent_id ? g_hash_table_lookup (self->folders_by_id, &parent_id) : NULL;
+  PigeonAccount *account;
+  gint64 account_id;
+
+  if (parent != NULL)
+    return pigeon_folder_get_children_store (parent);
+  account_id = pigeon_folder_get_account_id (folder);
+  account = g_hash_table_lookup (self->accounts_by_id, &account_id);
+  return account ? pigeon_account_get_folder_store (account) : NULL;
+}
+
+static void
+store_remove_item (GListStore *container, gpointer item)
+{
+  guint position;
+
+  if (container != NULL && g_list_store_find (container, item, &position))
+    g_list_store_remove (container, position);
+}
+
+static void
+place_folder (PigeonStore *self, PigeonFolder *folder)
+{
+  GListStore *container = folder_container (self, folder);
+
+  if (container != NULL)
+    g_list_store_insert_sorted (container, folder, pigeon_folder_compare, NULL);
+}
+
+static void
+drop_folder (PigeonStore *self, gint64 id)
+{
+  g_autoptr (PigeonFolder) folder = g_hash_table_lookup (self->folders_by_id, &id);
+
+  if (folder == NULL)
+    return;
+  g_object_ref (folder);
+  store_remove_item (folder_container (self, folder), folder);
+  g_hash_table_remove (self->folders_by_id, &id);
+}
+
+/* Returns the folder when it must be placed (new, or a new parent): only
+ * once every folder of the change exists, so that a parent named in the
+ * same write is found. */
+static PigeonFolder *
+refresh_folder (PigeonStore *self, gint64 id, sqlite3_stmt *row)
+{
+  PigeonFolder *folder = g_hash_table_lookup (self->folders_by_id, &id);
+
+  if (folder == NULL)
+    {
+      folder = pigeon_folder_new_from_row (row);
+      g_hash_table_insert (self->folders_by_id, id_key (id), folder);
+      return folder;
+    }
+  if (pigeon_folder_get_parent_id (folder) == sqlite3_column_int64 (row, 2))
+    {
+      pigeon_folder_update (folder, row);
+      return NULL;
+    }
+  store_remove_item (folder_container (self, folder), folder);
+  pigeon_folder_update (folder, row);
+  return folder;
+}
+
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  gint64 x = **(gint64 *const *) a, y = **(gint64 *const *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static GPtrArray *
+sorted_ids (GHashTable *set)
+{
+  GPtrArray *ids = g_ptr_array_sized_new (g_hash_table_size (set));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (ids, key);
+
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
+static void
+apply_folder_changes (PigeonStore *self, GHashTable *folders)
+{
+  g_autoptr (GPtrArray) ids = sorted_ids (folders);
+  g_autoptr (GPtrArray) to_place = g_ptr_array_new ();
+  sqlite3_stmt *stmt =
+      pigeon_db_prepare (self->reader, "SELECT " PIGEON_FOLDER_COLUMNS " FROM folders WHERE id = ?1", NULL);
+
+  for (guint i = 0; stmt != NULL && i < ids->len; i++)
+    {
+      gint64 id = *(gint64 *) ids->pdata[i];
+      PigeonFolder *folder = NULL;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        folder = refresh_folder (self, id, stmt);
+      else
+        drop_folder (self, id);
+      sqlite3_reset (stmt);
+      if (folder != NULL)
+        g_ptr_array_add (to_place, folder);
+    }
+  for (guint i = 0; i < to_place->len; i++)
+    place_folder (self, to_place->pdata[i]);
+}
+
+static void
+drop_account (PigeonStore *self, gint64 id)
+{
+  PigeonAccount *account = g_hash_table_lookup (self->accounts_by_id, &id);
+
+  if (account == NULL)
+    return;
+  store_remove_item (self->accounts, account);
+  g_hash_table_remove (self->accounts_by_id, &id);
+}
+
+static void
+refresh_account (PigeonStore *self, gint64 id, sqlite3_stmt *row)
+{
+  PigeonAccount *account = g_hash_table_lookup (self->accounts_by_id, &id);
+
+  if (account != NULL)
+    {
+      pigeon_account_update (account, row);
+      return;
+    }
+  account = pigeon_account_new_from_row (row);
+  g_hash_table_insert (self->accounts_by_id, id_key (id), account);
+  g_list_store_append (self->accounts, account);
+}
+
+static void
+apply_account_changes (PigeonStore *self, GHashTable *accounts)
+{
+  g_autoptr (GPtrArray) ids = sorted_ids (accounts);
+  sqlite3_stmt *stmt =
+      pigeon_db_prepare (self->reader, "SELECT " PIGEON_ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1", NULL);
+
+  for (guint i = 0; stmt != NULL && i < ids->len; i++)
+    {
+      gint64 id = *(gint64 *) ids->pdata[i];
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        refresh_account (self, id, stmt);
+      else
+        drop_account (self, id);
+      sqlite3_reset (stmt);
+    }
+}
+
+static void
+apply_message_changes (PigeonStore *self, GArray *changes)
+{
+  sqlite3_stmt *stmt = pigeon_db_prepare (self->reader, SUMMARY_BY_ID, NULL);
+
+  for (guint i = 0; stmt != NULL && i < changes->len; i++)
+    {
+      const PigeonMessageChange *change = &g_array_index (changes, PigeonMessageChange, i);
+      PigeonMessage *message = g_hash_table_lookup (self->messages_by_id, &change->message_id);
+
+      if (message == NULL || change->kind != PIGEON_CHANGE_CHANGED)
+        continue;
+      sqlite3_bind_int64 (stmt, 1, change->message_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        pigeon_message_update (message, stmt);
+      sqlite3_reset (stmt);
+    }
+}
+
+/* A new account takes its row's id: the caller's object becomes the live one. */
+static void
+adopt_account (PigeonStore *self, PigeonAccount *account, gint64 id)
+{
+  pigeon_account_set_id (account, id);
+  g_hash_table_insert (self->accounts_by_id, id_key (id), g_object_ref (account));
+  g_list_store_append (self->accounts, account);
+}
+
+static void
+apply_changes (PigeonStore *self, PigeonChanges *changes)
+{
+  g_autoptr (GPtrArray) lists = NULL;
+
+  if (changes->adopt_account != NULL && pigeon_account_get_id (changes->adopt_account) == 0)
+    adopt_account (self, changes->adopt_account, changes->new_id);
+  apply_account_changes (self, changes->accounts);
+  apply_folder_changes (self, changes->folders);
+  apply_message_changes (self, changes->messages);
+  if (changes->messages->len == 0)
+    return;
+  /* A handler may drop a list while we walk them. */
+  lists = g_ptr_array_new_full (self->lists->len, g_object_unref);
+  for (guint i = 0; i < self->lists->len; i++)
+    g_ptr_array_add (lists, g_object_ref (self->lists->pdata[i]));
+  for (guint i = 0; i < lists->len; i++)
+    pigeon_message_list_apply (lists->pdata[i], changes);
+}
+
+static gboolean
+load_accounts (PigeonStore *self, GError **error)
+{
+  g_autoptr (GHashTable) accounts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) folders = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3_stmt *stmt =
+      pigeon_db_prepare (self->reader, "SELECT id, 0 FROM accounts UNION ALL SELECT id, 1 FROM folders", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (sqlite3_column_int (stmt, 1) ? folders : accounts, id_key (sqlite3_column_int64 (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return pigeon_db_fail (self->reader, rc, error);
+  apply_account_changes (self, accounts);
+  apply_folder_changes (self, folders);
+  return TRUE;
+}
