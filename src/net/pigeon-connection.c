@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "pigeon-connection.h"
@@ -553,6 +555,9 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   self->socket_connection = connection;
   self->stream = g_object_ref (G_IO_STREAM (connection));
   g_socket_set_timeout (g_socket_connection_get_socket (connection), self->idle_timeout);
+  /* Commands are written whole, often pipelined: Nagle's algorithm would
+   * only hold the last segment back for an acknowledgement. */
+  g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   if (self->security == PIGEON_SECURITY_NONE && !peer_is_loopback (connection))
     {
       pigeon_connection_close (self);
