@@ -16,17 +16,16 @@ typedef struct
   char *group;   /* the group's name, decoded; NULL outside a group */
 } PigeonMimeAddress;
 
-PigeonMimeAddress *pigeon_mime_address_new (const char *name,
-                                            const char *address);
+PigeonMimeAddress *pigeon_mime_address_new (const char *name, const char *address);
 void pigeon_mime_address_free (PigeonMimeAddress *address);
 
 /* Parses an address list: display names (quoted, escaped, RFC 2047
  * encoded), comments, angle addresses, groups and the obsolete forms of
- * RFC 5322 4.4 (routes, missing commas, bare local parts). Never fails:
- * what cannot be read is skipped. Returns a GPtrArray of
- * PigeonMimeAddress, at most PIGEON_MIME_MAX_ADDRESSES long. */
-GPtrArray *pigeon_mime_address_list_parse (const char *value,
-                                           gssize len);
+ * RFC 5322 4.4 (routes, missing commas, bare local parts). A comment names
+ * an address that has no display name ("a@b (Alice)"). Never fails: what
+ * cannot be read is skipped. Returns a GPtrArray of PigeonMimeAddress, at
+ * most PIGEON_MIME_MAX_ADDRESSES long. */
+GPtrArray *pigeon_mime_address_list_parse (const char *value, gssize len);
 
 #define PIGEON_MIME_MAX_ADDRESSES 10000
 
