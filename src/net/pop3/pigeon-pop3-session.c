@@ -214,7 +214,9 @@ exchange_read (GTask *task)
           if (!exchange_status (exchange, line, &error))
             break;
           done = exchange->response->body == NULL;
-          pigeon_connection_set_log_quiet (self->connection, !done);
+          /* Messages (RETR, TOP: limited by the message size) stay out of
+           * the protocol log; CAPA, LIST and UIDL are shown. */
+          pigeon_connection_set_log_quiet (self->connection, !done && exchange->max_body == self->max_message_size);
         }
       else if (!pigeon_pop3_body_feed (exchange->response->body, line, len, exchange->max_body, &done))
         error = exchange->max_body == self->max_message_size
@@ -366,6 +368,7 @@ auth_send (GTask *task, const char *mechanism, GBytes *response)
 {
   g_autofree char *encoded = NULL;
   g_autofree char *command = NULL;
+  g_autofree char *log_text = NULL;
   gsize len = 0;
   const guchar *raw = response != NULL ? g_bytes_get_data (response, &len) : NULL;
 
@@ -374,7 +377,9 @@ auth_send (GTask *task, const char *mechanism, GBytes *response)
   if (mechanism != NULL)
     command =
         encoded != NULL ? g_strdup_printf ("AUTH %s %s", mechanism, encoded) : g_strdup_printf ("AUTH %s", mechanism);
-  open_send (task, OPEN_AUTH, command != NULL ? command : encoded, encoded != NULL ? "AUTH [redacted]" : NULL, 0);
+  if (encoded != NULL)
+    log_text = mechanism != NULL ? g_strdup_printf ("AUTH %s [redacted]", mechanism) : g_strdup ("[redacted]");
+  open_send (task, OPEN_AUTH, command != NULL ? command : encoded, log_text, 0);
 }
 
 static void

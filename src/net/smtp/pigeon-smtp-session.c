@@ -336,13 +336,17 @@ static void
 auth_send (GTask *task, const char *mechanism, GBytes *response)
 {
   g_autofree char *encoded = NULL;
+  g_autofree char *log_text = NULL;
   gsize len = 0;
   const guchar *raw = response != NULL ? g_bytes_get_data (response, &len) : NULL;
 
   if (response != NULL)
     encoded = len > 0 ? g_base64_encode (raw, len) : g_strdup ("=");
   if (mechanism != NULL && encoded != NULL)
-    open_send (task, OPEN_AUTH, command_bytes ("AUTH %s %s\r\n", mechanism, encoded), "AUTH [redacted]");
+    {
+      log_text = g_strdup_printf ("AUTH %s [redacted]", mechanism);
+      open_send (task, OPEN_AUTH, command_bytes ("AUTH %s %s\r\n", mechanism, encoded), log_text);
+    }
   else if (mechanism != NULL)
     open_send (task, OPEN_AUTH, command_bytes ("AUTH %s\r\n", mechanism), NULL);
   else
