@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pigeon-net.h"
 #include "pigeon-tool-net.h"
