@@ -208,17 +208,46 @@ store_body (PigeonDb *db, gint64 message_id, GBytes *raw, GError **error)
 }
 
 gboolean
-pigeon_store_body_index (PigeonDb *db, gint64 message_id, GBytes *raw, PigeonChanges *changes, GError **error)
+pigeon_store_body_index (
+    PigeonDb *db, gint64 message_id, GBytes *raw, char **text, PigeonChanges *changes, GError **error)
 {
   g_autoptr (PigeonMimeMessage) message = pigeon_mime_message_new_from_bytes (raw, NULL);
-  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) plain = g_string_new (NULL);
   g_autoptr (GString) html = g_string_new (NULL);
   g_autoptr (GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_attachment_free);
-  Walk walk = { text, html, attachments };
+  Walk walk = { plain, html, attachments };
+  const char *body;
 
   walk_body (&walk, pigeon_mime_message_get_root (message), "");
-  return store_body (db, message_id, raw, error) && store_attachments (db, message_id, attachments, error) &&
-         store_index (db, message_id, text->len ? text->str : html->str, attachments->len > 0, changes, error);
+  body = plain->len ? plain->str : html->str;
+  if (!store_body (db, message_id, raw, error) || !store_attachments (db, message_id, attachments, error))
+    return FALSE;
+  if (text != NULL)
+    {
+      *text = g_strdup (body);
+      return TRUE;
+    }
+  return store_index (db, message_id, body, attachments->len > 0, changes, error);
+}
+
+gboolean
+pigeon_store_index_message (
+    PigeonDb *db, gint64 message_id, const PigeonMessageInfo *info, const char *body, GError **error)
+{
+  sqlite3_stmt *stmt = pigeon_db_prepare (db,
+                                          "INSERT INTO messages_fts (rowid, subject, sender, recipients, body) "
+                                          "VALUES (?1, ?2, ?3, ?4 || ' ' || ?5, ?6)",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  pigeon_db_bind_text (stmt, 2, info->subject ? info->subject : "");
+  pigeon_db_bind_text (stmt, 3, info->from ? info->from : "");
+  pigeon_db_bind_text (stmt, 4, info->to ? info->to : "");
+  pigeon_db_bind_text (stmt, 5, info->cc ? info->cc : "");
+  pigeon_db_bind_text (stmt, 6, body ? body : "");
+  return pigeon_db_run (db, stmt, error);
 }
 
 typedef struct
@@ -252,7 +281,7 @@ set_raw (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError **erro
                    data->message_id);
       return FALSE;
     }
-  return pigeon_store_body_index (db, data->message_id, data->raw, changes, error);
+  return pigeon_store_body_index (db, data->message_id, data->raw, NULL, changes, error);
 }
 
 void
@@ -408,7 +437,7 @@ index_old_bodies (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GErr
     }
   sqlite3_reset (stmt);
   for (guint i = 0; i < ids->len; i++)
-    if (!pigeon_store_body_index (db, g_array_index (ids, gint64, i), raws->pdata[i], changes, error))
+    if (!pigeon_store_body_index (db, g_array_index (ids, gint64, i), raws->pdata[i], NULL, changes, error))
       return FALSE;
   /* new_id carries "more to do" back to the callback. */
   changes->new_id = ids->len == OLD_BODIES_BATCH;

@@ -116,18 +116,34 @@ write_flags (PigeonDb *db,
   return pigeon_changes_add_folders_of (changes, db, message_id, error);
 }
 
+/* A new message's row for the search index, written at the end of the batch. */
+typedef struct
+{
+  gint64 id;
+  const PigeonMessageInfo *info;
+  char *body;
+} IndexRow;
+
+static void
+index_row_clear (gpointer data)
+{
+  g_free (((IndexRow *) data)->body);
+}
+
 typedef struct
 {
   gint64 account_id;
   gint64 folder_id;
   gboolean sent; /* the folder holds sent mail: collect its recipients */
   GPtrArray *infos;
+  GArray *index; /* IndexRow */
 } AddMessages;
 
 static void
 add_messages_free (AddMessages *data)
 {
   g_ptr_array_unref (data->infos);
+  g_array_unref (data->index);
   g_free (data);
 }
 
@@ -233,11 +249,15 @@ static gboolean
 add_new_message (PigeonDb *db, AddMessages *data, const PigeonMessageInfo *info, PigeonChanges *changes, GError **error)
 {
   gint64 id = insert_message (db, data, info, error);
+  IndexRow row = { id, info, NULL };
+  gboolean ok;
 
-  return id > 0 && pigeon_thread_assign (db, data->account_id, id, info, changes, error) &&
-         insert_location (db, data, id, info, changes, error) &&
-         pigeon_store_collect_contacts (db, info, data->sent, error) &&
-         (info->raw == NULL || pigeon_store_body_index (db, id, info->raw, changes, error));
+  ok = id > 0 && pigeon_thread_assign (db, data->account_id, id, info, changes, error) &&
+       insert_location (db, data, id, info, changes, error) &&
+       pigeon_store_collect_contacts (db, info, data->sent, error) &&
+       (info->raw == NULL || pigeon_store_body_index (db, id, info->raw, &row.body, changes, error));
+  g_array_append_val (data->index, row);
+  return ok;
 }
 
 static gboolean
@@ -267,6 +287,16 @@ add_messages (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError *
   for (guint i = 0; i < data->infos->len; i++)
     if (!add_one (db, data, data->infos->pdata[i], changes, error))
       return FALSE;
+  /* Last, and nothing after them: FTS5 flushes its pending rows at every
+   * statement savepoint, so rows written among the other statements would
+   * each become a segment of their own. */
+  for (guint i = 0; i < data->index->len; i++)
+    {
+      IndexRow *row = &g_array_index (data->index, IndexRow, i);
+
+      if (!pigeon_store_index_message (db, row->id, row->info, row->body, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -294,6 +324,8 @@ pigeon_store_add_messages_async (PigeonStore *self,
   data->account_id = pigeon_folder_get_account_id (folder);
   data->folder_id = pigeon_folder_get_id (folder);
   data->sent = pigeon_folder_get_role (folder) == PIGEON_FOLDER_ROLE_SENT;
+  data->index = g_array_new (FALSE, FALSE, sizeof (IndexRow));
+  g_array_set_clear_func (data->index, index_row_clear);
   /* The writer reads the infos later: keep our own copies. */
   data->infos = g_ptr_array_copy (infos, copy_info, NULL);
   g_ptr_array_set_free_func (data->infos, (GDestroyNotify) pigeon_message_info_free);

@@ -173,8 +173,13 @@ gboolean pigeon_thread_assign (PigeonDb *db,
                                PigeonChanges *changes,
                                GError **error);
 
-/* pigeon-store-body.c: text for the index, attachment rows and contacts. */
-gboolean pigeon_store_body_index (PigeonDb *db, gint64 message_id, GBytes *raw, PigeonChanges *changes, GError **error);
+/* pigeon-store-body.c: keeps a body with its attachment rows and indexes
+ * its text; or, when @text is given, hands the text back for the caller to
+ * index with the message's row (pigeon_store_index_message()). */
+gboolean pigeon_store_body_index (
+    PigeonDb *db, gint64 message_id, GBytes *raw, char **text, PigeonChanges *changes, GError **error);
+gboolean pigeon_store_index_message (
+    PigeonDb *db, gint64 message_id, const PigeonMessageInfo *info, const char *body, GError **error);
 gboolean pigeon_store_collect_contacts (PigeonDb *db, const PigeonMessageInfo *info, gboolean sent, GError **error);
 /* Indexes bodies stored before the search index existed, a batch at a
  * time, on the writer. */

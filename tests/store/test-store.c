@@ -82,7 +82,7 @@ test_fresh_schema (Fixture *f, gconstpointer data)
 
   reopen (f);
   db = raw_open (f->path);
-  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 4);
   g_assert_cmpint (raw_int (db, "SELECT count (*) FROM sqlite_schema WHERE name IN ('accounts', 'folders', "
                                 "'messages', 'message_locations', 'bodies', 'attachments', 'contacts', 'outbox', "
                                 "'pending_ops', 'drafts', 'messages_fts')"),
@@ -133,7 +133,7 @@ test_upgrade (Fixture *f, gconstpointer data)
   load_fixture (f->path);
   reopen (f);
   db = raw_open (f->path);
-  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, 4);
   sqlite3_close (db);
 
   g_assert_cmpuint (g_list_model_get_n_items (pigeon_store_get_accounts (f->store)), ==, 1);
