@@ -602,6 +602,15 @@ read_iconv (const char *name, const char *data, gsize len, gboolean *replaced)
       g_string_free (text, TRUE);
       return NULL;
     }
+  /* Some labels reach a converter that passes invalid bytes through
+   * ("utf+-8" is taken for UTF-8): the promise of valid UTF-8 is ours. */
+  if (!g_utf8_validate_len (text->str, text->len, NULL))
+    {
+      g_autofree char *repaired = g_utf8_make_valid (text->str, text->len);
+
+      g_string_assign (text, repaired);
+      *replaced = TRUE;
+    }
   if (memchr (text->str, '\0', text->len) != NULL)
     text = replace_nuls (text, replaced);
 

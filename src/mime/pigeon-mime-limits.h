@@ -11,10 +11,10 @@ G_BEGIN_DECLS
  * and flagged with PIGEON_MIME_PART_LIMIT_REACHED. */
 typedef struct
 {
-  guint max_depth;         /* nested multiparts and messages */
-  guint max_parts;         /* parts in one message, all levels */
-  guint max_headers;       /* fields in one header block */
-  gsize max_header_size;   /* octets in one field, folded lines included */
+  guint max_depth;       /* nested multiparts and messages */
+  guint max_parts;       /* parts in one message, all levels */
+  guint max_headers;     /* fields in one header block */
+  gsize max_header_size; /* octets in one field, folded lines included */
 } PigeonMimeLimits;
 
 #define PIGEON_MIME_DEFAULT_MAX_DEPTH 100

@@ -18,14 +18,11 @@ G_DECLARE_FINAL_TYPE (PigeonMimeMessage, pigeon_mime_message, PIGEON_MIME, MESSA
 /* Parses @bytes (CRLF or LF line ends). Never fails: a malformed message
  * still gives a tree, with flags on the parts that were not right. @limits
  * may be NULL for the defaults. */
-PigeonMimeMessage *pigeon_mime_message_new_from_bytes (GBytes *bytes,
-                                                       const PigeonMimeLimits *limits);
+PigeonMimeMessage *pigeon_mime_message_new_from_bytes (GBytes *bytes, const PigeonMimeLimits *limits);
 /* Reads @stream to its end, at most @max_size bytes (G_IO_ERROR_MESSAGE_TOO_LARGE
  * past that), and parses what it read. */
-PigeonMimeMessage *pigeon_mime_message_new_from_stream (GInputStream *stream,
-                                                        gsize max_size,
-                                                        GCancellable *cancellable,
-                                                        GError **error);
+PigeonMimeMessage *
+pigeon_mime_message_new_from_stream (GInputStream *stream, gsize max_size, GCancellable *cancellable, GError **error);
 
 GBytes *pigeon_mime_message_get_bytes (PigeonMimeMessage *self);
 PigeonMimePart *pigeon_mime_message_get_root (PigeonMimeMessage *self);
@@ -35,16 +32,12 @@ guint pigeon_mime_message_get_n_parts (PigeonMimeMessage *self);
 /* Top-level fields, decoded. NULL when absent. */
 char *pigeon_mime_message_dup_subject (PigeonMimeMessage *self);
 /* Address lists (GPtrArray of PigeonMimeAddress); empty when absent. */
-GPtrArray *pigeon_mime_message_get_addresses (PigeonMimeMessage *self,
-                                              const char *field);
+GPtrArray *pigeon_mime_message_get_addresses (PigeonMimeMessage *self, const char *field);
 /* The Date field; FALSE when absent or unreadable. */
-gboolean pigeon_mime_message_get_date (PigeonMimeMessage *self,
-                                       gint64 *unix_time,
-                                       int *tz_offset);
+gboolean pigeon_mime_message_get_date (PigeonMimeMessage *self, gint64 *unix_time, int *tz_offset);
 /* Message-ID without its angle brackets. */
 char *pigeon_mime_message_dup_message_id (PigeonMimeMessage *self);
 /* The msg-ids of In-Reply-To or References, without angle brackets. */
-GStrv pigeon_mime_message_get_msg_ids (PigeonMimeMessage *self,
-                                       const char *field);
+GStrv pigeon_mime_message_get_msg_ids (PigeonMimeMessage *self, const char *field);
 
 G_END_DECLS

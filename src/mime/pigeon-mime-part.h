@@ -39,24 +39,18 @@ G_DECLARE_FINAL_TYPE (PigeonMimePart, pigeon_mime_part, PIGEON_MIME, PART, GObje
 guint pigeon_mime_part_get_n_headers (PigeonMimePart *self);
 /* The @index'th field: its name, and its raw value (still folded, not
  * decoded) as a pointer into the message bytes with its length. */
-const char *pigeon_mime_part_get_header_at (PigeonMimePart *self,
-                                            guint index,
-                                            gsize *name_len,
-                                            const char **value,
-                                            gsize *value_len);
+const char *pigeon_mime_part_get_header_at (
+    PigeonMimePart *self, guint index, gsize *name_len, const char **value, gsize *value_len);
 /* The first field named @name (case-insensitive), unfolded and trimmed but
  * not decoded; NULL when absent. */
-char *pigeon_mime_part_dup_header (PigeonMimePart *self,
-                                   const char *name);
+char *pigeon_mime_part_dup_header (PigeonMimePart *self, const char *name);
 
 /* The content type with its defaults applied (RFC 2045 5.2; RFC 2046
  * 5.1.5: message/rfc822 inside multipart/digest). Never NULL. */
 const PigeonMimeContentType *pigeon_mime_part_get_content_type (PigeonMimePart *self);
 /* "type/subtype", lower-case. */
 const char *pigeon_mime_part_get_mime_type (PigeonMimePart *self);
-gboolean pigeon_mime_part_is_type (PigeonMimePart *self,
-                                   const char *type,
-                                   const char *subtype);
+gboolean pigeon_mime_part_is_type (PigeonMimePart *self, const char *type, const char *subtype);
 /* The Content-Disposition, or NULL when absent or unreadable. */
 const PigeonMimeContentType *pigeon_mime_part_get_disposition (PigeonMimePart *self);
 /* The decoded filename: the disposition's "filename", else the type's
@@ -81,13 +75,11 @@ GBytes *pigeon_mime_part_get_raw_body (PigeonMimePart *self);
 GBytes *pigeon_mime_part_decode (PigeonMimePart *self);
 /* For text parts: the decoded body converted to UTF-8. *@fallback tells
  * that the charset was unknown or wrong (may be NULL). */
-char *pigeon_mime_part_get_text (PigeonMimePart *self,
-                                 gboolean *fallback);
+char *pigeon_mime_part_get_text (PigeonMimePart *self, gboolean *fallback);
 
 /* Children of a multipart, in order; 0 for other parts. */
 guint pigeon_mime_part_get_n_children (PigeonMimePart *self);
-PigeonMimePart *pigeon_mime_part_get_child (PigeonMimePart *self,
-                                            guint index);
+PigeonMimePart *pigeon_mime_part_get_child (PigeonMimePart *self, guint index);
 /* The embedded message of a message/rfc822 (or message/global) part,
  * parsed on first use if its body was transfer-encoded; NULL for others. */
 PigeonMimeMessage *pigeon_mime_part_get_message (PigeonMimePart *self);
@@ -96,7 +88,6 @@ PigeonMimeMessage *pigeon_mime_part_get_message (PigeonMimePart *self);
  * 6.4.5): the children of a multipart are numbered from 1, and a
  * message/rfc822 part's numbers go into its embedded message. "" or NULL is
  * the root. Returns NULL when there is no such part. */
-PigeonMimePart *pigeon_mime_part_find (PigeonMimePart *self,
-                                       const char *path);
+PigeonMimePart *pigeon_mime_part_find (PigeonMimePart *self, const char *path);
 
 G_END_DECLS

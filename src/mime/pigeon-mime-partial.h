@@ -22,8 +22,6 @@ GQuark pigeon_mime_error_quark (void);
  * message/partial fragments, given in any order. Fails when a fragment is
  * missing (no "total" seen, or a number absent), when the fragments do not
  * share one "id", or when one is not message/partial. */
-GBytes *pigeon_mime_partial_reassemble (PigeonMimeMessage **fragments,
-                                        guint n_fragments,
-                                        GError **error);
+GBytes *pigeon_mime_partial_reassemble (PigeonMimeMessage **fragments, guint n_fragments, GError **error);
 
 G_END_DECLS

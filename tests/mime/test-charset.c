@@ -410,6 +410,18 @@ test_threads (void)
     g_thread_join (threads[i]);
 }
 
+/* glibc's iconv takes "utf+-8" for UTF-8 and passes invalid bytes through;
+ * the result must still be valid UTF-8 (found by fuzz-encoded-words). */
+static void
+test_iconv_output_validated (void)
+{
+  gboolean fallback = FALSE;
+  g_autofree char *text = pigeon_mime_charset_to_utf8 ("utf+-8", "\xfa\xaa\xaa\xaa\xaa", 5, &fallback);
+
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_assert_true (fallback);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -443,6 +455,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mime/charset/random-labels", test_random_labels);
   g_test_add_func ("/mime/charset/from-utf8", test_from_utf8);
   g_test_add_func ("/mime/charset/threads", test_threads);
+  g_test_add_func ("/mime/charset/iconv-output-validated", test_iconv_output_validated);
 
   return g_test_run ();
 }

@@ -109,7 +109,7 @@ assert_fails (const char *const *texts, guint n, PigeonMimeError code)
 
   result = pigeon_mime_partial_reassemble ((PigeonMimeMessage **) messages->pdata, n, &error);
   g_assert_null (result);
-  g_assert_error (error, PIGEON_MIME_ERROR, code);
+  g_assert_error (error, PIGEON_MIME_ERROR, (int) code);
 }
 
 static void
