@@ -7,6 +7,7 @@ BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   desktop-file-utils adwaita-icon-theme fonts-cantarell
+  glib-networking
 )
 
 # Real servers for the peers suite, a display and validators for the ui and
