@@ -5,7 +5,7 @@
 
 BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev
   desktop-file-utils adwaita-icon-theme fonts-cantarell
   glib-networking
 )
