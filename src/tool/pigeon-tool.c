@@ -7,10 +7,14 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "pigeon-tool-net.h"
 #include "pigeon-tool-private.h"
 
 static const PigeonToolCommand commands[] = {
   { "mime", pigeon_tool_mime, N_ ("Parse, inspect and build messages") },
+  { "smtp-send", pigeon_tool_smtp_send, N_ ("Send a prepared message over SMTP") },
+  { "pop3-list", pigeon_tool_pop3_list, N_ ("List the messages of a POP3 maildrop") },
+  { "pop3-fetch", pigeon_tool_pop3_fetch, N_ ("Retrieve one message of a POP3 maildrop") },
   { NULL },
 };
 
@@ -19,7 +23,7 @@ print_commands (FILE *out, const char *prefix, const PigeonToolCommand *list)
 {
   fprintf (out, _ ("Usage: %s COMMAND [OPTION…]\n\nCommands:\n"), prefix);
   for (guint i = 0; list[i].name != NULL; i++)
-    fprintf (out, "  %-10s %s\n", list[i].name, _ (list[i].summary));
+    fprintf (out, "  %-12s %s\n", list[i].name, _ (list[i].summary));
   fprintf (out, _ ("\nRun “%s COMMAND --help” for the options of a command.\n"), prefix);
 }
 
