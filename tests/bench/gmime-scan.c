@@ -124,6 +124,8 @@ main (int argc, char *argv[])
 
   g_mime_init ();
   start = g_get_monotonic_time ();
+  /* A file stream: as fast here as GMime's mapped stream, and its memory
+   * stays flat where a mapping keeps every page it touched. */
   stream = g_mime_stream_fs_new (fd);
   parser = g_mime_parser_new_with_stream (stream);
   g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
