@@ -737,7 +737,7 @@ has_bare_line_break (const char *data, gsize len)
 static gboolean
 has_from_line (const char *data, gsize len)
 {
-  return (len >= 5 && memcmp (data, "From ", 5) == 0) || memmem (data, len, "\nFrom ", 6) != NULL;
+  return len >= 5 && (memcmp (data, "From ", 5) == 0 || memmem (data, len, "\nFrom ", 6) != NULL);
 }
 
 static gboolean
