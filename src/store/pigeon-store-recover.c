@@ -9,29 +9,41 @@
 
 #include "pigeon-store-private.h"
 
-/* A damaged database: the account settings and what the user wrote (the
- * outbox, drafts) are read out of it as far as they can be, the outbox and
- * drafts are written to files first, then the file is set aside and a new
- * database is made with them. Messages are a cache: the next sync fetches
- * them again. */
+/* A damaged database: the account settings, the folders and what the user
+ * did (the outbox, drafts, pending operations) are read out of it as far as
+ * they can be; the outbox, drafts and queued appends are written to files
+ * first, then the file is set aside and a new database is made with them.
+ * Messages are a cache: the next sync fetches them again. */
 
-/* Columns that every schema version has, so that any old file can be read. */
+/* Columns that every schema version has, so that any old file can be read;
+ * @raw is the column of a message worth a file of its own, or -1.
+ * A folder keeps its UIDVALIDITY, under which the pending operations name
+ * their UIDs; its UIDNEXT, HIGHESTMODSEQ and counts start again from 0, so
+ * that the next sync fetches all of its messages. */
 static const struct
 {
   const char *table;
   const char *columns;
   guint n_columns;
+  int raw;
 } salvaged[] = {
-  { "accounts", "id, " PIGEON_ACCOUNT_COLUMNS_NO_ID, 15 },
-  { "outbox", "id, account_id, raw, state, attempts, last_error, queued", 7 },
-  { "drafts", "id, account_id, raw, saved", 4 },
+  { "accounts", "id, " PIGEON_ACCOUNT_COLUMNS_NO_ID, 15, -1 },
+  { "folders", "id, account_id, parent_id, path, name, delimiter, role, uidvalidity", 8, -1 },
+  { "outbox", "id, account_id, raw, state, attempts, last_error, queued", 7, 2 },
+  { "drafts", "id, account_id, raw, saved", 4, 2 },
+  { "pending_ops",
+    "id, account_id, kind, message_id, folder_id, uid, target_folder_id, flags_set, flags_clear, raw, created, "
+    "attempts, last_error",
+    13, 9 },
 };
 
 enum
 {
   ACCOUNTS,
+  FOLDERS,
   OUTBOX,
-  DRAFTS
+  DRAFTS,
+  PENDING
 };
 
 typedef struct
@@ -85,17 +97,36 @@ read_damaged (const char *path, Salvage *salvage)
   sqlite3_close (damaged);
 }
 
-/* The raw column is the third of both the outbox and drafts. */
+static guint
+count_files (Salvage *salvage)
+{
+  guint n = 0;
+
+  for (guint table = 0; table < G_N_ELEMENTS (salvaged); table++)
+    for (guint i = 0; salvaged[table].raw >= 0 && i < salvage->rows[table]->len; i++)
+      {
+        GPtrArray *row = salvage->rows[table]->pdata[i];
+
+        n += sqlite3_value_type (row->pdata[salvaged[table].raw]) == SQLITE_BLOB;
+      }
+  return n;
+}
+
+/* A pending operation carries a message only for an append. */
 static gboolean
 save_files (Salvage *salvage, guint table, const char *prefix, GError **error)
 {
   for (guint i = 0; i < salvage->rows[table]->len; i++)
     {
       GPtrArray *row = salvage->rows[table]->pdata[i];
-      sqlite3_value *raw = row->pdata[2];
-      g_autofree char *name = g_strdup_printf ("%s-%lld.eml", prefix, (long long) sqlite3_value_int64 (row->pdata[0]));
-      g_autofree char *file = g_build_filename (salvage->saved_dir, name, NULL);
+      sqlite3_value *raw = row->pdata[salvaged[table].raw];
+      g_autofree char *name = NULL;
+      g_autofree char *file = NULL;
 
+      if (sqlite3_value_type (raw) != SQLITE_BLOB)
+        continue;
+      name = g_strdup_printf ("%s-%lld.eml", prefix, (long long) sqlite3_value_int64 (row->pdata[0]));
+      file = g_build_filename (salvage->saved_dir, name, NULL);
       if (!g_file_set_contents_full (file, sqlite3_value_blob (raw), sqlite3_value_bytes (raw),
                                      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error))
         return FALSE;
@@ -169,6 +200,7 @@ compose_notice (Salvage *salvage)
   GString *notice = g_string_new (_ ("Pigeon’s mail cache was damaged, so it was set aside and your mail will be "
                                      "downloaded again."));
   guint n_outbox = salvage->rows[OUTBOX]->len, n_drafts = salvage->rows[DRAFTS]->len;
+  guint n_pending = salvage->rows[PENDING]->len;
 
   if (n_outbox > 0)
     {
@@ -183,10 +215,18 @@ compose_notice (Salvage *salvage)
       g_string_append_c (notice, ' ');
       g_string_append_printf (notice, ngettext ("%u draft was kept.", "%u drafts were kept.", n_drafts), n_drafts);
     }
-  if (n_outbox + n_drafts > 0)
+  if (n_pending > 0)
     {
       g_string_append_c (notice, ' ');
-      g_string_append_printf (notice, _ ("Copies of them are in the folder “%s”."), salvage->saved_dir);
+      g_string_append_printf (notice,
+                              ngettext ("%u change waiting for the server was kept.",
+                                        "%u changes waiting for the server were kept.", n_pending),
+                              n_pending);
+    }
+  if (count_files (salvage) > 0)
+    {
+      g_string_append_c (notice, ' ');
+      g_string_append_printf (notice, _ ("Copies of the messages are in the folder “%s”."), salvage->saved_dir);
     }
   if (salvage->rows[ACCOUNTS]->len == 0)
     {
@@ -210,13 +250,14 @@ pigeon_store_recover (const char *path, const GError *damage, GError **error)
   salvage.aside = g_strdup_printf ("%s.damaged-%s", path, stamp);
   salvage.saved_dir = g_strdup_printf ("%s.saved-%s", path, stamp);
   read_damaged (path, &salvage);
-  if (salvage.rows[OUTBOX]->len + salvage.rows[DRAFTS]->len > 0 && g_mkdir_with_parents (salvage.saved_dir, 0700) != 0)
+  if (count_files (&salvage) > 0 && g_mkdir_with_parents (salvage.saved_dir, 0700) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", salvage.saved_dir, g_strerror (errno));
       return NULL;
     }
   if (!save_files (&salvage, OUTBOX, "outbox", error) || !save_files (&salvage, DRAFTS, "draft", error) ||
-      !set_aside (path, &salvage, error) || !rebuild (path, &salvage, error))
+      !save_files (&salvage, PENDING, "append", error) || !set_aside (path, &salvage, error) ||
+      !rebuild (path, &salvage, error))
     return NULL;
   return compose_notice (&salvage);
 }

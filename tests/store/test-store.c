@@ -860,9 +860,99 @@ test_corrupt_salvage (Fixture *f, gconstpointer data)
   drafts = pigeon_store_list_drafts (f->store, NULL);
   g_assert_cmpuint (drafts->len, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (pigeon_store_get_accounts (f->store)), ==, 1);
-  /* The cache itself starts empty, to be synced again. */
+  /* The folders stay, empty, to be synced again. */
   g_set_object (&account, pigeon_store_lookup_account (f->store, pigeon_account_get_id (account)));
-  g_assert_cmpuint (g_list_model_get_n_items (pigeon_store_get_folders (f->store, account)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (pigeon_store_get_folders (f->store, account)), ==, 1);
+  g_set_object (&inbox, g_list_model_get_item (pigeon_store_get_folders (f->store, account), 0));
+  g_assert_cmpstr (pigeon_folder_get_path (inbox), ==, "INBOX");
+  g_assert_cmpuint (pigeon_folder_get_total (inbox), ==, 0);
+  g_assert_cmpuint (pigeon_store_lookup_uid (f->store, inbox, 1), ==, 0);
+}
+
+static GPtrArray *
+messages_at (PigeonStore *store, PigeonFolder *folder, const guint32 *uids, guint n_uids)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n_uids; i++)
+    g_ptr_array_add (messages, pigeon_store_lookup_message (store, pigeon_store_lookup_uid (store, folder, uids[i])));
+  return messages;
+}
+
+/* A rebuilt cache keeps what the user did and the server has not heard of:
+ * flags, moves, deletes and appends replay as they would have. */
+static void
+test_corrupt_pending (Fixture *f, gconstpointer data)
+{
+  static const guint32 flagged[] = { 3, 4 }, moved[] = { 5 }, deleted[] = { 6 };
+  g_autoptr (PigeonAccount) account = NULL;
+  g_autoptr (PigeonFolder) inbox = NULL;
+  g_autoptr (PigeonFolder) archive = NULL;
+  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  g_autoptr (GPtrArray) messages = NULL;
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  g_autoptr (GBytes) raw = g_bytes_new_static ("Subject: sent copy\r\n\r\nhello\r\n", 29);
+  g_autofree char *marker = g_strconcat (f->path, ".open", NULL);
+  g_autofree char *saved = NULL;
+  StoreTestWrite writes[4] = { { 0 } };
+  const char *notice;
+
+  reopen (f);
+  account = store_test_add_account (f->store, "ada@example.org");
+  inbox = store_test_add_folder (f->store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX);
+  archive = store_test_add_folder (f->store, account, "Archive", PIGEON_FOLDER_ROLE_ARCHIVE);
+  for (guint uid = 1; uid <= 300; uid++)
+    g_ptr_array_add (infos, store_test_info (uid, uid, "filler"));
+  store_test_add_messages (f->store, inbox, infos);
+  messages = messages_at (f->store, inbox, flagged, G_N_ELEMENTS (flagged));
+  pigeon_store_set_flags_async (f->store, messages, PIGEON_MESSAGE_FLAGGED, PIGEON_MESSAGE_SEEN, NULL,
+                                store_test_write_cb, &writes[0]);
+  g_ptr_array_unref (messages);
+  messages = messages_at (f->store, inbox, moved, 1);
+  pigeon_store_move_messages_async (f->store, messages, inbox, archive, NULL, store_test_write_cb, &writes[1]);
+  g_ptr_array_unref (messages);
+  messages = messages_at (f->store, inbox, deleted, 1);
+  pigeon_store_delete_messages_async (f->store, messages, inbox, NULL, store_test_write_cb, &writes[2]);
+  pigeon_store_queue_append_async (f->store, archive, raw, NULL, store_test_write_cb, &writes[3]);
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    store_test_wait_ok (&writes[i]);
+  before = pigeon_store_list_pending_ops (f->store, account, NULL);
+  g_assert_cmpuint (before->len, ==, 5);
+  g_clear_object (&f->store);
+
+  damage_messages_index (f->path);
+  g_file_set_contents (marker, "", 0, NULL);
+  reopen (f);
+  notice = pigeon_store_get_notice (f->store);
+  g_assert_nonnull (notice);
+  g_test_message ("Notice: %s", notice);
+  g_assert_nonnull (strstr (notice, "5 changes waiting for the server were kept"));
+  g_set_object (&account, pigeon_store_lookup_account (f->store, pigeon_account_get_id (account)));
+  after = pigeon_store_list_pending_ops (f->store, account, NULL);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    {
+      PigeonPendingOp *a = before->pdata[i], *b = after->pdata[i];
+
+      g_assert_cmpint (a->id, ==, b->id);
+      g_assert_cmpint (a->kind, ==, b->kind);
+      g_assert_cmpint (a->folder_id, ==, b->folder_id);
+      g_assert_cmpuint (a->uid, ==, b->uid);
+      g_assert_cmpint (a->target_folder_id, ==, b->target_folder_id);
+      g_assert_cmpuint (a->flags_set, ==, b->flags_set);
+      g_assert_cmpuint (a->flags_clear, ==, b->flags_clear);
+      g_assert_true ((a->raw == NULL) == (b->raw == NULL));
+      g_assert_true (a->raw == NULL || g_bytes_equal (a->raw, b->raw));
+    }
+  /* The folders the operations name are the same folders, with their UIDVALIDITY. */
+  g_assert_nonnull (pigeon_store_lookup_folder (f->store, pigeon_folder_get_id (archive)));
+  g_assert_cmpstr (pigeon_folder_get_path (pigeon_store_lookup_folder (f->store, pigeon_folder_get_id (archive))), ==,
+                   "Archive");
+  /* The appended message is also kept as a file. */
+  g_assert_nonnull (strstr (notice, "Copies of the messages are in the folder"));
+  saved = g_strndup (strstr (notice, "“") + strlen ("“"), strstr (notice, "”") - strstr (notice, "“") - strlen ("“"));
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_DIR));
 }
 
 static void
@@ -892,6 +982,7 @@ main (int argc, char **argv)
   add ("/store/contacts/complete", test_contacts);
   add ("/store/corrupt/header", test_corrupt_header);
   add ("/store/corrupt/salvage", test_corrupt_salvage);
+  add ("/store/corrupt/pending", test_corrupt_pending);
 
   return g_test_run ();
 }
