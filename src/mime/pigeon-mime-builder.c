@@ -936,6 +936,14 @@ attachment_content_type (const Attachment *attachment, const char *filename, GBy
   return content_type;
 }
 
+static const char *
+bytes_or_empty (GBytes *data, gsize *len)
+{
+  const char *bytes = g_bytes_get_data (data, len);
+
+  return bytes != NULL ? bytes : "";
+}
+
 /* RFC 2046 4.1.2: a text attachment says its charset when the data shows
  * it; unknown 8-bit text gets none rather than a wrong one. */
 static void
@@ -996,7 +1004,8 @@ attachment_leaf_new (const Attachment *attachment, GError **error)
   content_type = attachment_content_type (attachment, filename, data, error);
   if (content_type == NULL)
     return NULL;
-  bytes = g_bytes_get_data (data, &len);
+  /* An empty GBytes may hold NULL: string functions get "" instead. */
+  bytes = bytes_or_empty (data, &len);
   set_text_charset (content_type, bytes, len);
   type_value = format_type_and_name (content_type, disposition, filename);
   return leaf_new (type_value, disposition,
