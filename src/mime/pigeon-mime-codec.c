@@ -557,17 +557,14 @@ qp_decode_step (PigeonMimeDecoder *decoder, const guchar *in, gsize len, guchar 
 }
 
 /* The end of the input ends the last line: its trailing whitespace goes
- * (RFC 2045 6.7 (3)), a cut CRLF is a line break, and an '=' or a cut
- * escape is kept as it is. */
+ * (RFC 2045 6.7 (3)), a cut CRLF is a line break, a final '=' is the soft
+ * line break of 6.7 (5) (a body's last line break belongs to the boundary
+ * that follows it, RFC 2046 5.1.1), and a cut escape is kept as it is. */
 static gsize
 qp_decode_finish (PigeonMimeDecoder *decoder, guchar *out)
 {
   switch (decoder->state)
     {
-    case QP_EQUALS:
-    case QP_SOFT:
-      out[0] = '=';
-      return 1;
     case QP_HEX:
       out[0] = '=';
       out[1] = decoder->held[0];
