@@ -674,8 +674,10 @@ pigeon_connection_pop_line (PigeonConnection *self, gsize *length, GError **erro
 
   g_return_val_if_fail (PIGEON_IS_CONNECTION (self), NULL);
 
-  start = self->buffer->data + self->read_pos;
   avail = pigeon_connection_get_buffered (self);
+  if (avail == 0)
+    return NULL;
+  start = self->buffer->data + self->read_pos;
   nl = memchr (start, '\n', MIN (avail, self->max_line + 2));
   if (nl == NULL)
     {
@@ -702,6 +704,22 @@ pigeon_connection_pop_line (PigeonConnection *self, gsize *length, GError **erro
   if (length != NULL)
     *length = len;
   return line;
+}
+
+GBytes *
+pigeon_connection_pop_bytes (PigeonConnection *self, gsize max)
+{
+  gsize count;
+  GBytes *bytes;
+
+  g_return_val_if_fail (PIGEON_IS_CONNECTION (self), NULL);
+
+  count = MIN (max, pigeon_connection_get_buffered (self));
+  if (count == 0)
+    return NULL;
+  bytes = g_bytes_new (self->buffer->data + self->read_pos, count);
+  self->read_pos += count;
+  return bytes;
 }
 
 typedef struct

@@ -130,6 +130,11 @@ void pigeon_connection_fill_async (PigeonConnection *self,
                                    gpointer user_data);
 gboolean pigeon_connection_fill_finish (PigeonConnection *self, GAsyncResult *result, GError **error);
 
+/* Takes up to @max bytes from what is already buffered, without I/O; NULL
+ * when nothing is buffered. Lets a reader take a large literal in chunks
+ * (fill, then pop) without buffering all of it first. */
+GBytes *pigeon_connection_pop_bytes (PigeonConnection *self, gsize max);
+
 /* Reads exactly @count bytes (an IMAP literal). The caller limits @count. */
 void pigeon_connection_read_bytes_async (
     PigeonConnection *self, gsize count, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
