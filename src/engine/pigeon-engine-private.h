@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "pigeon-engine-net.h"
+
+#include <glib/gstdio.h>
+
+#include "pigeon-engine.h"
+#include "pigeon-mime.h"
+
+G_BEGIN_DECLS
+
+/* Which of an account's servers. */
+typedef enum
+{
+  PIGEON_ENGINE_INCOMING,
+  PIGEON_ENGINE_OUTGOING,
+} PigeonEngineDirection;
+
+/* "pop3", "imap" or "smtp": the credential's protocol. */
+const char *pigeon_engine_protocol_name (PigeonAccount *account, PigeonEngineDirection direction);
+/* "the incoming server mail.example.org:995", for messages. */
+char *pigeon_engine_describe_server (PigeonAccount *account, PigeonEngineDirection direction);
+/* Rewrites @error (see pigeon_engine_error_explain()) for that server, and
+ * remembers a certificate that was not trusted. */
+GError *pigeon_engine_explain (PigeonEngine *self,
+                               PigeonAccount *account,
+                               PigeonEngineDirection direction,
+                               PigeonConnection *connection,
+                               const GError *error);
+
+/* A connection to the server with the account's CA file and pinned
+ * certificate, logging to the debug log (secrets redacted by the net
+ * layer). */
+PigeonConnection *pigeon_engine_build_connection (PigeonEngine *self,
+                                                  PigeonAccount *account,
+                                                  PigeonEngineDirection direction,
+                                                  GError **error);
+
+/* The server's password, then PigeonSasl credentials for it. */
+void pigeon_engine_get_sasl_async (PigeonEngine *self,
+                                   PigeonAccount *account,
+                                   PigeonEngineDirection direction,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+PigeonSasl *pigeon_engine_get_sasl_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+
+/* An opened (signed-in) session. */
+void pigeon_engine_open_pop3_async (PigeonEngine *self,
+                                    PigeonAccount *account,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+PigeonPop3Session *pigeon_engine_open_pop3_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+void pigeon_engine_open_smtp_async (PigeonEngine *self,
+                                    PigeonAccount *account,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+PigeonSmtpSession *pigeon_engine_open_smtp_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+
+/* One account does one thing at a time: FALSE when it is already busy. */
+gboolean pigeon_engine_begin_work (PigeonEngine *self, PigeonAccount *account, const char *status);
+void pigeon_engine_end_work (PigeonEngine *self, PigeonAccount *account);
+void pigeon_engine_emit_progress (PigeonEngine *self, PigeonAccount *account, guint done, guint total);
+void pigeon_engine_emit_error (PigeonEngine *self, PigeonAccount *account, const GError *error);
+
+/* $XDG_DATA_HOME/pigeon/engine/ACCOUNT-ID-NAME: the engine's own state
+ * files for an account. */
+char *pigeon_engine_state_path (PigeonAccount *account, const char *name);
+/* The account's local folder with @role, made when missing. */
+void pigeon_engine_ensure_folder_async (PigeonEngine *self,
+                                        PigeonAccount *account,
+                                        const char *path,
+                                        PigeonFolderRole role,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+PigeonFolder *pigeon_engine_ensure_folder_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+PigeonFolder *pigeon_engine_find_role (PigeonEngine *self, PigeonAccount *account, PigeonFolderRole role);
+
+/* pigeon-engine-pop3.c */
+void pigeon_engine_pop3_download_async (PigeonEngine *self,
+                                        PigeonAccount *account,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean pigeon_engine_pop3_download_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+void pigeon_engine_pop3_forget (PigeonAccount *account);
+
+/* pigeon-engine-outbox.c */
+void pigeon_engine_outbox_send_async (PigeonEngine *self,
+                                      PigeonAccount *account,
+                                      gboolean retry_rejected,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean pigeon_engine_outbox_send_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+gboolean pigeon_engine_outbox_is_rejected (const PigeonOutboxItem *item);
+void pigeon_engine_outbox_forget (PigeonAccount *account);
+
+G_END_DECLS
