@@ -21,6 +21,7 @@ struct _PigeonListQuery
   GArray *int_params; /* ?1.. */
   char *text_param;   /* the last parameter, when there is one */
   sqlite3_stmt *all;
+  sqlite3_stmt *first;
   sqlite3_stmt *some;
 };
 
@@ -41,6 +42,7 @@ void
 pigeon_list_query_free (PigeonListQuery *query)
 {
   g_clear_pointer (&query->all, sqlite3_finalize);
+  g_clear_pointer (&query->first, sqlite3_finalize);
   g_clear_pointer (&query->some, sqlite3_finalize);
   g_array_unref (query->int_params);
   g_free (query->text_param);
@@ -118,8 +120,14 @@ pigeon_list_query_concerns (PigeonListQuery *query, const PigeonMessageChange *c
   return query->folder_id == 0 || change->folder_id == 0 || change->folder_id == query->folder_id;
 }
 
-static gboolean
-bind_params (PigeonListQuery *query, sqlite3_stmt *stmt)
+gboolean
+pigeon_list_query_is_indexed (PigeonListQuery *query)
+{
+  return query->folder_id != 0 && query->sort == PIGEON_SORT_DATE;
+}
+
+void
+pigeon_list_query_bind (PigeonListQuery *query, sqlite3_stmt *stmt)
 {
   guint i;
 
@@ -127,7 +135,6 @@ bind_params (PigeonListQuery *query, sqlite3_stmt *stmt)
     sqlite3_bind_int64 (stmt, i + 1, g_array_index (query->int_params, gint64, i));
   if (query->text_param != NULL)
     sqlite3_bind_text (stmt, i + 1, query->text_param, -1, SQLITE_STATIC);
-  return TRUE;
 }
 
 static sqlite3_stmt *
@@ -147,18 +154,46 @@ prepare (PigeonListQuery *query, PigeonDb *db, sqlite3_stmt **slot, const char *
     }
   sqlite3_reset (*slot);
   sqlite3_clear_bindings (*slot);
-  bind_params (query, *slot);
+  pigeon_list_query_bind (query, *slot);
   return *slot;
+}
+
+static char *
+ordered_sql (PigeonListQuery *query, const char *where, const char *limit)
+{
+  const char *order = query->descending ? "DESC" : "ASC";
+
+  return g_strdup_printf ("SELECT id, k FROM (%s)%s ORDER BY k%s %s, id %s%s", query->source, where,
+                          query->text_key ? " COLLATE PIGEON" : "", order, order, limit);
 }
 
 sqlite3_stmt *
 pigeon_list_query_prepare_all (PigeonListQuery *query, PigeonDb *db, GError **error)
 {
-  const char *order = query->descending ? "DESC" : "ASC";
-  g_autofree char *sql = g_strdup_printf ("SELECT id, k FROM (%s) ORDER BY k%s %s, id %s", query->source,
-                                          query->text_key ? " COLLATE PIGEON" : "", order, order);
+  g_autofree char *sql = ordered_sql (query, "", "");
 
   return prepare (query, db, &query->all, sql, error);
+}
+
+sqlite3_stmt *
+pigeon_list_query_prepare_first (PigeonListQuery *query, PigeonDb *db, guint limit, GError **error)
+{
+  g_autofree char *sql = ordered_sql (query, "", " LIMIT :limit");
+  sqlite3_stmt *stmt = prepare (query, db, &query->first, sql, error);
+
+  if (stmt != NULL)
+    sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
+  return stmt;
+}
+
+char *
+pigeon_list_query_sql_after (PigeonListQuery *query)
+{
+  const char *key = query->text_key ? "k COLLATE PIGEON" : "k";
+  const char *after = query->descending ? "<" : ">";
+  g_autofree char *where = g_strdup_printf (" WHERE (%s, id) %s (:key, :id)", key, after);
+
+  return ordered_sql (query, where, "");
 }
 
 sqlite3_stmt *

@@ -10,6 +10,9 @@
 #define PAGE_SIZE 64
 /* Objects kept beyond what the views hold themselves. */
 #define CACHE_LIMIT (8 * PAGE_SIZE)
+/* A list read from an index shows this many rows at once; the rest is read
+ * in a thread and announced as one insertion at the end. */
+#define FIRST_WINDOW 256
 
 /* One row of the list: the message and its sort key, 24 bytes: a folder of
  * 100,000 messages costs 2.4 MB here, and no objects until they are shown. */
@@ -29,8 +32,14 @@ struct _PigeonMessageList
   gboolean text_key;
   gboolean descending;
   GArray *rows;
-  GStringChunk *keys;
+  GPtrArray *keys;   /* GStringChunk: this thread's, then each tail's */
   GHashTable *cache; /* gint64* -> PigeonMessage (owned) */
+
+  /* While the tail is read, the list shows the rows up to @boundary and
+   * remembers every id a write touched, to ask for them again after. */
+  gboolean loading;
+  Row boundary;
+  GHashTable *touched_while_loading; /* gint64* (owned) */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -46,6 +55,7 @@ enum
   PROP_N_ITEMS,
   PROP_SORT_KEY,
   PROP_DESCENDING,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -66,22 +76,32 @@ compare_rows (const Row *a, const Row *b, gboolean text_key, gboolean descending
 }
 
 static Row
-row_from_stmt (PigeonMessageList *self, sqlite3_stmt *stmt)
+read_row (sqlite3_stmt *stmt, gboolean text_key, GStringChunk *keys)
 {
   Row row = { sqlite3_column_int64 (stmt, 0), 0, NULL };
 
-  if (self->text_key)
-    row.skey = g_string_chunk_insert_const (self->keys, pigeon_db_text (stmt, 1));
+  if (text_key)
+    row.skey = g_string_chunk_insert_const (keys, pigeon_db_text (stmt, 1));
   else
     row.ikey = sqlite3_column_int64 (stmt, 1);
   return row;
 }
 
+static Row
+row_from_stmt (PigeonMessageList *self, sqlite3_stmt *stmt)
+{
+  return read_row (stmt, self->text_key, self->keys->pdata[0]);
+}
+
+static void load_tail (PigeonMessageList *self);
+
 static gboolean
 load (PigeonMessageList *self, GError **error)
 {
   PigeonDb *db = pigeon_store_get_reader (self->store);
-  sqlite3_stmt *stmt = pigeon_list_query_prepare_all (self->query, db, error);
+  gboolean windowed = pigeon_list_query_is_indexed (self->query);
+  sqlite3_stmt *stmt = windowed ? pigeon_list_query_prepare_first (self->query, db, FIRST_WINDOW, error)
+                                : pigeon_list_query_prepare_all (self->query, db, error);
   int rc;
 
   if (stmt == NULL)
@@ -93,6 +113,8 @@ load (PigeonMessageList *self, GError **error)
       g_array_append_val (self->rows, row);
     }
   sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE && windowed && self->rows->len == FIRST_WINDOW)
+    load_tail (self);
   if (rc == SQLITE_DONE)
     return TRUE;
   pigeon_db_fail (db, rc, error);
@@ -137,7 +159,8 @@ pigeon_message_list_finalize (GObject *object)
   PigeonMessageList *self = PIGEON_MESSAGE_LIST (object);
 
   g_array_unref (self->rows);
-  g_string_chunk_free (self->keys);
+  g_ptr_array_unref (self->keys);
+  g_clear_pointer (&self->touched_while_loading, g_hash_table_unref);
 
   G_OBJECT_CLASS (pigeon_message_list_parent_class)->finalize (object);
 }
@@ -158,6 +181,9 @@ pigeon_message_list_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_DESCENDING:
       g_value_set_boolean (value, self->descending);
       break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -176,6 +202,7 @@ pigeon_message_list_class_init (PigeonMessageListClass *klass)
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_SORT_KEY] = g_param_spec_enum ("sort-key", NULL, NULL, PIGEON_TYPE_SORT_KEY, PIGEON_SORT_DATE, flags);
   properties[PROP_DESCENDING] = g_param_spec_boolean ("descending", NULL, NULL, FALSE, flags);
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -183,7 +210,8 @@ static void
 pigeon_message_list_init (PigeonMessageList *self)
 {
   self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  self->keys = g_string_chunk_new (4096);
+  self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_string_chunk_free);
+  g_ptr_array_add (self->keys, g_string_chunk_new (4096));
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 }
 
@@ -278,6 +306,13 @@ pigeon_message_list_get_descending (PigeonMessageList *self)
   return self->descending;
 }
 
+gboolean
+pigeon_message_list_is_loading (PigeonMessageList *self)
+{
+  g_return_val_if_fail (PIGEON_IS_MESSAGE_LIST (self), FALSE);
+  return self->loading;
+}
+
 gint64
 pigeon_message_list_get_message_id (PigeonMessageList *self, guint position)
 {
@@ -351,7 +386,9 @@ query_now (PigeonMessageList *self, Delta *delta)
     {
       Row row = row_from_stmt (self, stmt);
 
-      g_array_append_val (delta->now_rows, row);
+      /* Rows past the boundary come with the tail. */
+      if (!self->loading || compare_rows (&row, &self->boundary, self->text_key, self->descending) <= 0)
+        g_array_append_val (delta->now_rows, row);
     }
   sqlite3_reset (stmt);
   /* Filled after the array stopped growing: the pointers stay put. */
@@ -489,15 +526,162 @@ forget_insertions (Delta *delta)
     g_hash_table_remove (delta->changed, key);
 }
 
+static void remember_touched (PigeonMessageList *self, GHashTable *touched);
+
 void
 pigeon_message_list_apply (PigeonMessageList *self, const PigeonChanges *changes)
 {
   g_auto (Delta) delta = { NULL };
 
-  if (!collect_touched (self, changes, &delta) || !query_now (self, &delta))
+  if (!collect_touched (self, changes, &delta))
+    return;
+  if (self->loading)
+    remember_touched (self, delta.touched);
+  if (!query_now (self, &delta))
     return;
   apply_removals (self, &delta);
   forget_insertions (&delta);
   apply_insertions (self, &delta);
   apply_updates (self, &delta);
+}
+
+/* The tail: the rows after the first window, read on a connection of its
+ * own in a thread. Its snapshot may be older or newer than the writes the
+ * list has applied meanwhile; the ids those writes touched are asked for
+ * again once the tail is in, which settles both cases (a write committed
+ * after the snapshot and not yet applied is applied when it arrives). */
+
+typedef struct
+{
+  PigeonStore *store; /* the list's: it outlives the task */
+  char *sql;
+  PigeonListQuery *query; /* the list's: read only */
+  gboolean text_key;
+  Row after;
+  GArray *rows;
+  GStringChunk *keys;
+} Tail;
+
+static void
+tail_free (Tail *tail)
+{
+  g_free (tail->sql);
+  g_clear_pointer (&tail->rows, g_array_unref);
+  if (tail->keys != NULL)
+    g_string_chunk_free (tail->keys);
+  g_free (tail);
+}
+
+static void
+remember_touched (PigeonMessageList *self, GHashTable *touched)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (self->touched_while_loading, key))
+      g_hash_table_add (self->touched_while_loading, g_memdup2 (key, sizeof (gint64)));
+}
+
+static gboolean
+read_tail_rows (PigeonDb *db, Tail *tail, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (pigeon_db_handle (db), tail->sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return pigeon_db_fail (db, rc, error);
+  pigeon_list_query_bind (tail->query, stmt);
+  if (tail->text_key)
+    sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":key"), tail->after.skey, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":key"), tail->after.ikey);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":id"), tail->after.id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Row row = read_row (stmt, tail->text_key, tail->keys);
+
+      g_array_append_val (tail->rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    pigeon_db_fail (db, rc, error);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static void
+read_tail (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  Tail *tail = task_data;
+  g_autoptr (GError) error = NULL;
+  PigeonDb *db = pigeon_store_lock_loader (tail->store, &error);
+  gboolean ok = db != NULL && read_tail_rows (db, tail, &error);
+
+  if (db != NULL)
+    pigeon_store_unlock_loader (tail->store);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Asks again for the ids touched while the tail was read. */
+static void
+settle_touched (PigeonMessageList *self)
+{
+  g_auto (Delta) delta = { NULL };
+
+  if (g_hash_table_size (self->touched_while_loading) == 0)
+    return;
+  delta.touched = g_hash_table_ref (self->touched_while_loading);
+  delta.changed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  if (!query_now (self, &delta))
+    return;
+  apply_removals (self, &delta);
+  apply_insertions (self, &delta);
+}
+
+static void
+tail_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PigeonMessageList *self = PIGEON_MESSAGE_LIST (source);
+  Tail *tail = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  guint position = self->rows->len;
+
+  self->loading = FALSE;
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_ptr_array_add (self->keys, g_steal_pointer (&tail->keys));
+      g_array_append_vals (self->rows, tail->rows->data, tail->rows->len);
+      if (tail->rows->len > 0)
+        emit (self, position, 0, tail->rows->len);
+    }
+  else
+    g_warning ("Cannot read the rest of a message list: %s", error->message);
+  settle_touched (self);
+  g_clear_pointer (&self->touched_while_loading, g_hash_table_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+load_tail (PigeonMessageList *self)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, tail_loaded, NULL);
+  Tail *tail = g_new0 (Tail, 1);
+
+  self->loading = TRUE;
+  self->boundary = g_array_index (self->rows, Row, self->rows->len - 1);
+  self->touched_while_loading = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  tail->store = self->store;
+  tail->sql = pigeon_list_query_sql_after (self->query);
+  tail->query = self->query;
+  tail->text_key = self->text_key;
+  tail->after = self->boundary;
+  tail->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  tail->keys = g_string_chunk_new (4096);
+  g_task_set_source_tag (task, load_tail);
+  g_task_set_task_data (task, tail, (GDestroyNotify) tail_free);
+  g_task_run_in_thread (task, read_tail);
 }

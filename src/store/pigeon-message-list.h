@@ -14,11 +14,17 @@ G_BEGIN_DECLS
  * It holds one (id, sort key) pair per row and builds message objects only
  * for the pages that are asked for. Writes to the store reach it as
  * items-changed with exact positions. Made by pigeon_store_list_folder(),
- * pigeon_store_search() and pigeon_store_list_thread(). */
+ * pigeon_store_search() and pigeon_store_list_thread().
+ *
+ * A long folder list sorted by date starts with its first rows only, while
+ * the rest is read in a thread ("loading" is TRUE); the rest then arrives as
+ * one items-changed at the end. */
 G_DECLARE_FINAL_TYPE (PigeonMessageList, pigeon_message_list, PIGEON, MESSAGE_LIST, GObject)
 
 PigeonSortKey pigeon_message_list_get_sort_key (PigeonMessageList *self);
 gboolean pigeon_message_list_get_descending (PigeonMessageList *self);
+/* TRUE until every row is in; "notify::loading" tells when. */
+gboolean pigeon_message_list_is_loading (PigeonMessageList *self);
 /* The message id at @position, without building the object; 0 when out of range. */
 gint64 pigeon_message_list_get_message_id (PigeonMessageList *self, guint position);
 

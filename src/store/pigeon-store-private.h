@@ -96,6 +96,11 @@ void pigeon_store_write_async (PigeonStore *self,
 
 /* The main thread's reading connection. */
 PigeonDb *pigeon_store_get_reader (PigeonStore *self);
+/* The reading connection of other threads, locked until
+ * pigeon_store_unlock_loader(); NULL with @error (and unlocked) when it
+ * cannot be opened. The store must outlive the caller's use. */
+PigeonDb *pigeon_store_lock_loader (PigeonStore *self, GError **error);
+void pigeon_store_unlock_loader (PigeonStore *self);
 /* Live objects */
 PigeonMessage *pigeon_store_ensure_message (PigeonStore *self, sqlite3_stmt *summary_row);
 void pigeon_store_add_list (PigeonStore *self, PigeonMessageList *list);
@@ -150,8 +155,19 @@ gboolean pigeon_list_query_get_descending (PigeonListQuery *query);
 gboolean pigeon_list_query_has_text_key (PigeonListQuery *query);
 /* TRUE when a change of @change may concern this query. */
 gboolean pigeon_list_query_concerns (PigeonListQuery *query, const PigeonMessageChange *change);
+/* TRUE when the rows come in order from an index: the first rows cost no
+ * more than themselves. */
+gboolean pigeon_list_query_is_indexed (PigeonListQuery *query);
 /* "SELECT id, k ... ORDER BY ..." with its parameters bound. */
 sqlite3_stmt *pigeon_list_query_prepare_all (PigeonListQuery *query, PigeonDb *db, GError **error);
+/* The same, only the first @limit rows. */
+sqlite3_stmt *pigeon_list_query_prepare_first (PigeonListQuery *query, PigeonDb *db, guint limit, GError **error);
+/* The rows after the row (:key, :id) in the list's order, for another
+ * connection (another thread): prepare it there, then bind with
+ * pigeon_list_query_bind() and bind :key and :id. The query's own fields are
+ * only read. */
+char *pigeon_list_query_sql_after (PigeonListQuery *query);
+void pigeon_list_query_bind (PigeonListQuery *query, sqlite3_stmt *stmt);
 /* The (id, k) rows among @ids_json that the query matches now. */
 sqlite3_stmt *
 pigeon_list_query_prepare_some (PigeonListQuery *query, PigeonDb *db, const char *ids_json, GError **error);

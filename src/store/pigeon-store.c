@@ -18,6 +18,9 @@ struct _PigeonStore
   char *notice;
   GMainContext *context;
   PigeonDb *reader;
+  /* A reading connection for threads, one at a time: opened on first use. */
+  GMutex loader_lock;
+  PigeonDb *loader;
 
   /* The writer: one thread, one connection, one queue of WriteJob. */
   GThread *writer;
@@ -299,6 +302,8 @@ pigeon_store_finalize (GObject *object)
 
   g_clear_pointer (&self->jobs, g_async_queue_unref);
   g_clear_pointer (&self->reader, pigeon_db_free);
+  g_clear_pointer (&self->loader, pigeon_db_free);
+  g_mutex_clear (&self->loader_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->messages_by_id, g_hash_table_unref);
   g_clear_pointer (&self->folders_by_id, g_hash_table_unref);
@@ -353,6 +358,7 @@ pigeon_store_init (PigeonStore *self)
   self->folders_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->messages_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->lists = g_ptr_array_new ();
+  g_mutex_init (&self->loader_lock);
 }
 
 char *
@@ -454,6 +460,23 @@ PigeonDb *
 pigeon_store_get_reader (PigeonStore *self)
 {
   return self->reader;
+}
+
+PigeonDb *
+pigeon_store_lock_loader (PigeonStore *self, GError **error)
+{
+  g_mutex_lock (&self->loader_lock);
+  if (self->loader == NULL)
+    self->loader = pigeon_db_open (self->path, error);
+  if (self->loader == NULL)
+    g_mutex_unlock (&self->loader_lock);
+  return self->loader;
+}
+
+void
+pigeon_store_unlock_loader (PigeonStore *self)
+{
+  g_mutex_unlock (&self->loader_lock);
 }
 
 /* Live objects */

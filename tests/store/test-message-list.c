@@ -191,9 +191,15 @@ random_write (Fixture *f, StoreTestWrite *write)
     {
       g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
 
-      for (guint i = 0; i < 3; i++)
-        g_ptr_array_add (messages, pigeon_store_lookup_message (
-                                       f->store, pigeon_store_lookup_uid (f->store, f->inbox, take_random_uid (f))));
+      /* A UID of a batch still in flight has no message yet: take another. */
+      for (guint i = 0; messages->len < 3 && i < 20; i++)
+        {
+          gint64 id = pigeon_store_lookup_uid (f->store, f->inbox, take_random_uid (f));
+          PigeonMessage *message = id ? pigeon_store_lookup_message (f->store, id) : NULL;
+
+          if (message != NULL)
+            g_ptr_array_add (messages, message);
+        }
       pigeon_store_move_messages_async (f->store, messages, f->inbox, f->archive, NULL, store_test_write_cb, write);
     }
 }
@@ -264,6 +270,8 @@ check_all (Fixture *f, Watched **watched)
     {
       g_autoptr (PigeonMessageList) fresh = makers[i](f);
 
+      store_test_wait_loaded (fresh);
+      store_test_wait_loaded (watched[i]->list);
       check_against_fresh (fresh, watched[i]);
     }
 }
@@ -330,6 +338,46 @@ test_paging_under_writes (Fixture *f, gconstpointer data)
     unwatch (watched[i]);
 }
 
+/* Lists opened while writes are in flight, and written to while they read
+ * their tail: what they announce adds up to a fresh list. */
+static void
+test_load_under_writes (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) first = random_batch (f, 1500);
+
+  store_test_add_messages (f->store, f->inbox, first);
+  for (guint round = 0; round < 12; round++)
+    {
+      Watched *watched[G_N_ELEMENTS (makers)];
+      StoreTestWrite writes[8] = { { 0 } };
+      gboolean loading = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (writes) / 2; i++)
+        random_write (f, &writes[i]);
+      /* Committed, most likely, but not yet delivered: they reach the lists
+       * while the tails are read. */
+      g_usleep (G_USEC_PER_SEC / 20);
+      /* The inbox by date last, so that its tail is still being read when
+       * the main context next runs. */
+      for (guint i = G_N_ELEMENTS (makers); i-- > 0;)
+        watched[i] = watch (makers[i](f));
+      loading = pigeon_message_list_is_loading (watched[0]->list);
+      for (guint i = G_N_ELEMENTS (writes) / 2; i < G_N_ELEMENTS (writes); i++)
+        {
+          random_write (f, &writes[i]);
+          g_main_context_iteration (NULL, FALSE);
+          read_at_random (watched[0]->list);
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+        store_test_wait_ok (&writes[i]);
+      check_all (f, watched);
+      for (guint i = 0; i < G_N_ELEMENTS (makers); i++)
+        unwatch (watched[i]);
+      /* The inbox by date is long enough to be read in two steps. */
+      g_assert_true (loading);
+    }
+}
+
 static void
 test_same_object (Fixture *f, gconstpointer data)
 {
@@ -376,6 +424,7 @@ main (int argc, char **argv)
   add ("/store/list/same-object", test_same_object);
   add ("/store/list/items-changed", test_items_changed);
   add ("/store/list/paging-under-writes", test_paging_under_writes);
+  add ("/store/list/load-under-writes", test_load_under_writes);
 
   return g_test_run ();
 }

@@ -189,11 +189,12 @@ fetch_rows (GListModel *model, guint start, guint n)
     g_object_unref (g_list_model_get_item (model, i));
 }
 
-/* Opens the folder's list, reads the first 50 rows and a random page of 50. */
+/* Opens the folder's list and reads the first 50 rows (the first screen),
+ * then, once every row is in, a random page of 50. */
 static void
 bench_list (PigeonStore *store, PigeonFolder *folder)
 {
-  double ms[15];
+  double ms[15], screen_ms[15];
   gsize rss_before = rss_bytes (), rss_peak = 0, heap_before = mallinfo2 ().uordblks, heap_peak = 0;
   double first, middle;
 
@@ -202,8 +203,10 @@ bench_list (PigeonStore *store, PigeonFolder *folder)
       gint64 start = g_get_monotonic_time ();
       g_autoptr (PigeonMessageList) list = pigeon_store_list_folder (store, folder, PIGEON_SORT_DATE, TRUE, NULL);
 
-      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_MESSAGES);
       fetch_rows (G_LIST_MODEL (list), 0, 50);
+      screen_ms[run] = (g_get_monotonic_time () - start) / 1e3;
+      store_test_wait_loaded (list);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, N_MESSAGES);
       fetch_rows (G_LIST_MODEL (list), g_random_int_range (50, N_MESSAGES - 50), 50);
       ms[run] = (g_get_monotonic_time () - start) / 1e3;
       rss_peak = MAX (rss_peak, rss_bytes ());
@@ -213,9 +216,11 @@ bench_list (PigeonStore *store, PigeonFolder *folder)
   middle = median (ms, G_N_ELEMENTS (ms));
   /* The heap in use tells the list's own cost; RSS hides it when the
    * inserts before left freed pages to reuse. */
-  printf ("list: open a %u-message folder, first 50 rows and a random page: first %.1f ms, median %.1f ms "
-          "(target 20 ms: %.2f of it); heap growth %.1f MB, RSS growth %.1f MB (target 30 MB: %.2f of it)\n",
-          N_MESSAGES, first, middle, middle / 20.0, (heap_peak - heap_before) / 1e6, (rss_peak - rss_before) / 1e6,
+  printf ("list: open a %u-message folder, first 50 rows: median %.2f ms; then every row in and a random page: "
+          "first %.1f ms, median %.1f ms (target 20 ms: %.2f of it); heap growth %.1f MB, RSS growth %.1f MB "
+          "(target 30 MB: %.2f of it)\n",
+          N_MESSAGES, median (screen_ms, G_N_ELEMENTS (screen_ms)), first, middle, middle / 20.0,
+          (heap_peak - heap_before) / 1e6, (rss_peak - rss_before) / 1e6,
           MAX (heap_peak - heap_before, rss_peak - rss_before) / 30e6);
 }
 
