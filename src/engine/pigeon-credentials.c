@@ -197,7 +197,7 @@ remembered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   if (!pigeon_credentials_store_finish (PIGEON_CREDENTIALS (source), result, &error))
-    g_debug ("The password was kept in memory only: %s", error->message);
+    g_debug ("The password was kept in memory only%s%s", error ? ": " : "", error ? error->message : "");
 }
 
 void

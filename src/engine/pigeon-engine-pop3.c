@@ -256,7 +256,7 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   pigeon_pop3_session_delete_async (data->session, message->number, g_task_get_cancellable (task), deleted_cb,
-                                    g_steal_pointer (&task));
+                                    g_object_ref (task));
 }
 
 static void
@@ -283,7 +283,7 @@ retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
   g_ptr_array_add (infos, info);
   pigeon_store_add_messages_async (pigeon_engine_get_store (self), data->inbox, infos, g_task_get_cancellable (task),
-                                   stored_cb, g_steal_pointer (&task));
+                                   stored_cb, g_object_ref (task));
 }
 
 static void
@@ -357,7 +357,7 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       finish (task, g_steal_pointer (&error));
       return;
     }
-  pigeon_pop3_session_list_async (data->session, g_task_get_cancellable (task), listed_cb, g_steal_pointer (&task));
+  pigeon_pop3_session_list_async (data->session, g_task_get_cancellable (task), listed_cb, g_object_ref (task));
 }
 
 static void
@@ -374,8 +374,7 @@ inbox_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       finish (task, g_steal_pointer (&error));
       return;
     }
-  pigeon_engine_open_pop3_async (self, data->account, g_task_get_cancellable (task), opened_cb,
-                                 g_steal_pointer (&task));
+  pigeon_engine_open_pop3_async (self, data->account, g_task_get_cancellable (task), opened_cb, g_object_ref (task));
 }
 
 void

@@ -591,12 +591,12 @@ open_sasl_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       data->session = G_OBJECT (pigeon_pop3_session_new (data->connection));
       pigeon_pop3_session_open_async (PIGEON_POP3_SESSION (data->session), sasl, g_task_get_cancellable (task),
-                                      session_opened_cb, g_steal_pointer (&task));
+                                      session_opened_cb, g_object_ref (task));
       return;
     }
   data->session = G_OBJECT (pigeon_smtp_session_new (data->connection));
   pigeon_smtp_session_open_async (PIGEON_SMTP_SESSION (data->session), sasl, g_task_get_cancellable (task),
-                                  session_opened_cb, g_steal_pointer (&task));
+                                  session_opened_cb, g_object_ref (task));
 }
 
 static void
@@ -776,7 +776,7 @@ synced_then_flush_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   pigeon_engine_flush_outbox_async (self, g_task_get_task_data (task), FALSE, g_task_get_cancellable (task), flushed_cb,
-                                    g_steal_pointer (&task));
+                                    g_object_ref (task));
 }
 
 static void

@@ -7,10 +7,21 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "pigeon-tool-engine.h"
 #include "pigeon-tool-net.h"
 #include "pigeon-tool-private.h"
 
 static const PigeonToolCommand commands[] = {
+  { "account", pigeon_tool_account, N_ ("Add, list, remove and test accounts") },
+  { "sync", pigeon_tool_sync, N_ ("Get new mail") },
+  { "folders", pigeon_tool_folders, N_ ("List the folders") },
+  { "list", pigeon_tool_list, N_ ("List a folder's messages") },
+  { "show", pigeon_tool_show, N_ ("Show a message and its attachments") },
+  { "search", pigeon_tool_search, N_ ("Search the local mail") },
+  { "flag", pigeon_tool_flag, N_ ("Mark messages read, unread or flagged") },
+  { "move", pigeon_tool_move, N_ ("Move a message to another folder") },
+  { "send", pigeon_tool_send, N_ ("Write a message and send it") },
+  { "outbox", pigeon_tool_outbox, N_ ("List or send the outbox") },
   { "mime", pigeon_tool_mime, N_ ("Parse, inspect and build messages") },
   { "smtp-send", pigeon_tool_smtp_send, N_ ("Send a prepared message over SMTP") },
   { "pop3-list", pigeon_tool_pop3_list, N_ ("List the messages of a POP3 maildrop") },
