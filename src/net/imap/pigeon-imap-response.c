@@ -291,8 +291,12 @@ tokenize (PigeonImapParser *parser, Cursor *c, gboolean in_code, GError **error)
           c->p++;
           continue;
         }
-      if (in_code && ch == ']' && parser->depth == 0)
-        return PIGEON_IMAP_PARSE_COMPLETE;
+      if (in_code && ch == ']')
+        {
+          if (parser->depth == 0)
+            return PIGEON_IMAP_PARSE_COMPLETE;
+          return parse_fail (parser, error, "unbalanced response code");
+        }
       if (ch == '"')
         {
           value = take_quoted (c);

@@ -485,7 +485,7 @@ pigeon_imap_session_list_async (PigeonImapSession *self,
   if (extended)
     {
       /* RFC 5258 RETURN options; RFC 6154 SPECIAL-USE; RFC 5819 STATUS. */
-      command_append (command, " RETURN (SUBSCRIBED");
+      command_append (command, " RETURN (SUBSCRIBED CHILDREN");
       if (pigeon_imap_session_has_capability (self, "SPECIAL-USE"))
         command_append (command, " SPECIAL-USE");
       if (with_status && (pigeon_imap_session_has_capability (self, "LIST-STATUS") ||

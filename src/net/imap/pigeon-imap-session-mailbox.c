@@ -538,6 +538,7 @@ on_move_stored (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   PigeonImapSession *self = PIGEON_IMAP_SESSION (source);
   MoveData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   if (!pigeon_imap_session_command_finish (self, result, &error))
@@ -552,8 +553,8 @@ on_move_stored (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_pointer (task, g_steal_pointer (&data->result), (GDestroyNotify) pigeon_imap_copy_result_free);
       return;
     }
-  pigeon_imap_session_expunge_async (self, data->uid_set, g_task_get_cancellable (task), on_move_expunged,
-                                     g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  pigeon_imap_session_expunge_async (self, data->uid_set, cancellable, on_move_expunged, g_steal_pointer (&task));
 }
 
 static void
@@ -562,6 +563,7 @@ on_move_copied (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   PigeonImapSession *self = PIGEON_IMAP_SESSION (source);
   MoveData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   GError *error = NULL;
   static const char *const deleted[] = { "\\Deleted", NULL };
 
@@ -572,8 +574,9 @@ on_move_copied (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   data->result->expunged = FALSE;
-  pigeon_imap_session_store_async (self, data->uid_set, PIGEON_IMAP_STORE_ADD, deleted, 0,
-                                   g_task_get_cancellable (task), on_move_stored, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  pigeon_imap_session_store_async (self, data->uid_set, PIGEON_IMAP_STORE_ADD, deleted, 0, cancellable, on_move_stored,
+                                   g_steal_pointer (&task));
 }
 
 void

@@ -643,8 +643,8 @@ on_data (PigeonImapSession *self, PigeonImapResponse *response)
     on_vanished (self, response);
   else if (strcmp (name, "FLAGS") == 0 && !response->has_number)
     {
-      g_auto (GStrv) flags = g_new0 (char *, response->args->n_items + 1);
       PigeonImapValue *list = pigeon_imap_value_nth (response->args, 0);
+      g_auto (GStrv) flags = g_new0 (char *, (list != NULL ? list->n_items : 0) + 1);
       for (guint i = 0, n = 0; list != NULL && i < list->n_items; i++)
         if (pigeon_imap_value_string (list->items[i]) != NULL)
           flags[n++] = g_strdup (list->items[i]->data);
