@@ -698,6 +698,7 @@ pigeon_tool_send (int argc, char **argv)
   if (!pigeon_engine_queue_message_finish (engine, result, &id, &error))
     return pigeon_tool_fail (error);
   g_print (_ ("Queued as outbox message %" G_GINT64_FORMAT ".\n"), id);
+  fflush (stdout);
   if (queue_only)
     return EXIT_SUCCESS;
   return flush (engine, account, FALSE);
