@@ -5,7 +5,7 @@
 
 BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc gettext
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev libsecret-1-dev
   desktop-file-utils adwaita-icon-theme fonts-cantarell
   glib-networking
 )
@@ -14,7 +14,7 @@ BUILD_PACKAGES=(
 # data suites, the formatter for the style check, and clang with libFuzzer
 # for the fuzz suite.
 TEST_PACKAGES=(
-  python3 xvfb xauth x11-utils dbus
+  python3 xvfb xauth x11-utils dbus gnome-keyring libsecret-tools
   dovecot-imapd dovecot-pop3d dovecot-lmtpd exim4-daemon-light swaks libnet-ssleay-perl libio-socket-ssl-perl
   gnutls-bin
   appstream clang-format
