@@ -372,48 +372,127 @@ pigeon_store_get_attachments (PigeonStore *self, gint64 message_id, GError **err
   return g_steal_pointer (&attachments);
 }
 
-/* Contacts: the senders of received mail, the recipients of sent mail. */
-static gboolean
-collect_list (PigeonDb *db, const char *list, gboolean sent, gint64 date, GError **error)
+/* Contacts: the senders of received mail, the recipients of sent mail. A
+ * sync batch gathers them first, so that an address seen in many messages
+ * of the batch costs one write. */
+
+typedef struct
+{
+  char *address;
+  char *name; /* the last one seen, or NULL */
+  guint received;
+  guint sent;
+  gint64 last_seen;
+} Contact;
+
+static void
+contact_free (Contact *contact)
+{
+  g_free (contact->address);
+  g_free (contact->name);
+  g_free (contact);
+}
+
+struct _PigeonContacts
+{
+  GHashTable *by_address; /* case-folded address -> Contact */
+  GPtrArray *order;       /* Contact, first seen first */
+};
+
+PigeonContacts *
+pigeon_contacts_new (void)
+{
+  PigeonContacts *contacts = g_new0 (PigeonContacts, 1);
+
+  contacts->by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  contacts->order = g_ptr_array_new_with_free_func ((GDestroyNotify) contact_free);
+  return contacts;
+}
+
+void
+pigeon_contacts_free (PigeonContacts *contacts)
+{
+  g_hash_table_unref (contacts->by_address);
+  g_ptr_array_unref (contacts->order);
+  g_free (contacts);
+}
+
+static void
+gather_list (PigeonContacts *contacts, const char *list, gboolean sent, gint64 date)
 {
   g_autoptr (GPtrArray) addresses = NULL;
 
   if (list == NULL || *list == '\0')
-    return TRUE;
+    return;
   addresses = pigeon_mime_address_list_parse (list, -1);
   for (guint i = 0; i < addresses->len; i++)
     {
       PigeonMimeAddress *address = addresses->pdata[i];
-      sqlite3_stmt *stmt;
+      g_autofree char *key = NULL;
+      Contact *contact;
 
       if (address->address == NULL || strchr (address->address, '@') == NULL)
         continue;
-      stmt = pigeon_db_prepare (db,
-                                "INSERT INTO contacts (address, name, received_count, sent_count, last_seen) "
-                                "VALUES (?1, ifnull (?2, ''), ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
-                                "name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END, "
-                                "received_count = received_count + ?3, sent_count = sent_count + ?4, "
-                                "last_seen = max (last_seen, ?5)",
-                                error);
+      /* The table's NOCASE: ASCII case only. */
+      key = g_ascii_strdown (address->address, -1);
+      contact = g_hash_table_lookup (contacts->by_address, key);
+      if (contact == NULL)
+        {
+          contact = g_new0 (Contact, 1);
+          contact->address = g_strdup (address->address);
+          contact->last_seen = date;
+          g_hash_table_insert (contacts->by_address, g_steal_pointer (&key), contact);
+          g_ptr_array_add (contacts->order, contact);
+        }
+      if (address->name != NULL && *address->name != '\0')
+        {
+          g_free (contact->name);
+          contact->name = g_strdup (address->name);
+        }
+      contact->received += !sent;
+      contact->sent += sent != FALSE;
+      contact->last_seen = MAX (contact->last_seen, date);
+    }
+}
+
+void
+pigeon_contacts_add (PigeonContacts *contacts, const PigeonMessageInfo *info, gboolean sent)
+{
+  if (!sent)
+    {
+      gather_list (contacts, info->from, FALSE, info->date);
+      return;
+    }
+  gather_list (contacts, info->to, TRUE, info->date);
+  gather_list (contacts, info->cc, TRUE, info->date);
+}
+
+gboolean
+pigeon_contacts_write (PigeonContacts *contacts, PigeonDb *db, GError **error)
+{
+  for (guint i = 0; i < contacts->order->len; i++)
+    {
+      Contact *contact = contacts->order->pdata[i];
+      sqlite3_stmt *stmt =
+          pigeon_db_prepare (db,
+                             "INSERT INTO contacts (address, name, received_count, sent_count, last_seen) "
+                             "VALUES (?1, ifnull (?2, ''), ?3, ?4, ?5) ON CONFLICT DO UPDATE SET "
+                             "name = CASE WHEN excluded.name != '' THEN excluded.name ELSE name END, "
+                             "received_count = received_count + ?3, sent_count = sent_count + ?4, "
+                             "last_seen = max (last_seen, ?5)",
+                             error);
+
       if (stmt == NULL)
         return FALSE;
-      pigeon_db_bind_text (stmt, 1, address->address);
-      pigeon_db_bind_text (stmt, 2, address->name);
-      sqlite3_bind_int (stmt, 3, !sent);
-      sqlite3_bind_int (stmt, 4, sent);
-      sqlite3_bind_int64 (stmt, 5, date);
+      pigeon_db_bind_text (stmt, 1, contact->address);
+      pigeon_db_bind_text (stmt, 2, contact->name);
+      sqlite3_bind_int (stmt, 3, contact->received);
+      sqlite3_bind_int (stmt, 4, contact->sent);
+      sqlite3_bind_int64 (stmt, 5, contact->last_seen);
       if (!pigeon_db_run (db, stmt, error))
         return FALSE;
     }
   return TRUE;
-}
-
-gboolean
-pigeon_store_collect_contacts (PigeonDb *db, const PigeonMessageInfo *info, gboolean sent, GError **error)
-{
-  if (!sent)
-    return collect_list (db, info->from, FALSE, info->date, error);
-  return collect_list (db, info->to, TRUE, info->date, error) && collect_list (db, info->cc, TRUE, info->date, error);
 }
 
 /* Bodies kept before the index existed (schema 1): a batch per write, so

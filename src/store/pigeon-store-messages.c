@@ -137,6 +137,7 @@ typedef struct
   gboolean sent; /* the folder holds sent mail: collect its recipients */
   GPtrArray *infos;
   GArray *index; /* IndexRow */
+  PigeonContacts *contacts;
 } AddMessages;
 
 static void
@@ -144,6 +145,7 @@ add_messages_free (AddMessages *data)
 {
   g_ptr_array_unref (data->infos);
   g_array_unref (data->index);
+  pigeon_contacts_free (data->contacts);
   g_free (data);
 }
 
@@ -216,6 +218,32 @@ insert_location (PigeonDb *db,
   return pigeon_db_run (db, stmt, error);
 }
 
+/* A new message's first location: nothing to read or to replace. */
+static gboolean
+insert_new_location (PigeonDb *db,
+                     AddMessages *data,
+                     gint64 message_id,
+                     const PigeonMessageInfo *info,
+                     PigeonChanges *changes,
+                     GError **error)
+{
+  sqlite3_stmt *stmt = pigeon_db_prepare (db,
+                                          "INSERT INTO message_locations (folder_id, message_id, uid, uidl, sort_date) "
+                                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->folder_id);
+  sqlite3_bind_int64 (stmt, 2, message_id);
+  if (info->uid)
+    sqlite3_bind_int64 (stmt, 3, info->uid);
+  pigeon_db_bind_text (stmt, 4, info->uidl);
+  sqlite3_bind_int64 (stmt, 5, info->date);
+  pigeon_changes_add_message (changes, message_id, data->folder_id, PIGEON_CHANGE_ADDED);
+  return pigeon_db_run (db, stmt, error);
+}
+
 static gint64
 insert_message (PigeonDb *db, AddMessages *data, const PigeonMessageInfo *info, GError **error)
 {
@@ -253,10 +281,11 @@ add_new_message (PigeonDb *db, AddMessages *data, const PigeonMessageInfo *info,
   gboolean ok;
 
   ok = id > 0 && pigeon_thread_assign (db, data->account_id, id, info, changes, error) &&
-       insert_location (db, data, id, info, changes, error) &&
-       pigeon_store_collect_contacts (db, info, data->sent, error) &&
+       insert_new_location (db, data, id, info, changes, error) &&
        (info->raw == NULL || pigeon_store_body_index (db, id, info->raw, &row.body, changes, error));
   g_array_append_val (data->index, row);
+  if (ok)
+    pigeon_contacts_add (data->contacts, info, data->sent);
   return ok;
 }
 
@@ -287,6 +316,8 @@ add_messages (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError *
   for (guint i = 0; i < data->infos->len; i++)
     if (!add_one (db, data, data->infos->pdata[i], changes, error))
       return FALSE;
+  if (!pigeon_contacts_write (data->contacts, db, error))
+    return FALSE;
   /* Last, and nothing after them: FTS5 flushes its pending rows at every
    * statement savepoint, so rows written among the other statements would
    * each become a segment of their own. */
@@ -325,6 +356,7 @@ pigeon_store_add_messages_async (PigeonStore *self,
   data->folder_id = pigeon_folder_get_id (folder);
   data->sent = pigeon_folder_get_role (folder) == PIGEON_FOLDER_ROLE_SENT;
   data->index = g_array_new (FALSE, FALSE, sizeof (IndexRow));
+  data->contacts = pigeon_contacts_new ();
   g_array_set_clear_func (data->index, index_row_clear);
   /* The writer reads the infos later: keep our own copies. */
   data->infos = g_ptr_array_copy (infos, copy_info, NULL);

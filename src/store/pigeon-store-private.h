@@ -15,7 +15,8 @@ typedef struct _PigeonDb PigeonDb;
 PigeonDb *pigeon_db_open (const char *path, GError **error);
 void pigeon_db_free (PigeonDb *db);
 sqlite3 *pigeon_db_handle (PigeonDb *db);
-/* A cached prepared statement, reset and with its bindings cleared. */
+/* A cached prepared statement, reset and with its bindings cleared. @sql
+ * must be a string literal: its address is the cache's key. */
 sqlite3_stmt *pigeon_db_prepare (PigeonDb *db, const char *sql, GError **error);
 gboolean pigeon_db_exec (PigeonDb *db, const char *sql, GError **error);
 /* Steps @stmt to SQLITE_DONE and resets it. */
@@ -196,7 +197,13 @@ gboolean pigeon_store_body_index (
     PigeonDb *db, gint64 message_id, GBytes *raw, char **text, PigeonChanges *changes, GError **error);
 gboolean pigeon_store_index_message (
     PigeonDb *db, gint64 message_id, const PigeonMessageInfo *info, const char *body, GError **error);
-gboolean pigeon_store_collect_contacts (PigeonDb *db, const PigeonMessageInfo *info, gboolean sent, GError **error);
+/* The addresses of a batch's messages, for address completion: gathered
+ * message by message, written once per address. */
+typedef struct _PigeonContacts PigeonContacts;
+PigeonContacts *pigeon_contacts_new (void);
+void pigeon_contacts_free (PigeonContacts *contacts);
+void pigeon_contacts_add (PigeonContacts *contacts, const PigeonMessageInfo *info, gboolean sent);
+gboolean pigeon_contacts_write (PigeonContacts *contacts, PigeonDb *db, GError **error);
 /* Indexes bodies stored before the search index existed, a batch at a
  * time, on the writer. */
 void pigeon_store_index_old_bodies (PigeonStore *self);
