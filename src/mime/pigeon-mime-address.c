@@ -9,6 +9,7 @@
 #include "pigeon-mime-address.h"
 #include "pigeon-mime-charset.h"
 #include "pigeon-mime-header.h"
+#include "pigeon-mime-lexer-private.h"
 
 /* Tokens kept for one address. More are read but dropped, so that a
  * hostile phrase cannot grow the token array without end. */
@@ -92,28 +93,6 @@ static inline gboolean
 is_atom_char (char c)
 {
   return (guchar) c > ' ' && c != 0x7f && !is_special (c);
-}
-
-/* RFC 5322 3.2.2: comments nest. The depth is counted, never recursed
- * into, so hostile nesting costs only time linear in its length. @p is at
- * the '('; an unclosed comment runs to the end. */
-static const char *
-skip_comment (const char *p, const char *end, gboolean *closed)
-{
-  gsize depth = 0;
-
-  *closed = TRUE;
-  for (; p < end; p++)
-    {
-      if (*p == '\\' && p + 1 < end)
-        p++;
-      else if (*p == '(')
-        depth++;
-      else if (*p == ')' && --depth == 0)
-        return p + 1;
-    }
-  *closed = FALSE;
-  return end;
 }
 
 /* RFC 5322 3.2.4 and 3.4.1: a quoted-string or domain literal, from its
@@ -435,7 +414,7 @@ skip_route (const char *p, const char *end)
       if (*q == '[')
         q = skip_quoted (q, end, &closed);
       else if (*q == '(')
-        q = skip_comment (q, end, &closed);
+        q = pigeon_mime_skip_comment (q, end, &closed);
       else
         q++;
     }
@@ -464,7 +443,7 @@ read_angle_addr (Parser *parser, GString *address)
         }
       if (*p == '(')
         {
-          p = skip_comment (p, end, &token.closed);
+          p = pigeon_mime_skip_comment (p, end, &token.closed);
           continue;
         }
       if (*p == '"' || *p == '[')
@@ -548,7 +527,7 @@ read_next (Parser *parser)
     }
   else if (*p == '(')
     {
-      stop = skip_comment (p, end, &closed);
+      stop = pigeon_mime_skip_comment (p, end, &closed);
       push_token (parser, TOKEN_COMMENT, stop, closed);
     }
   else if (*p == '"' || *p == '[')

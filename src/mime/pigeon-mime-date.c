@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pigeon-mime-date.h"
+#include "pigeon-mime-lexer-private.h"
 
 /* A date is a dozen tokens; junk around it may add some, and the rest of
  * a long value is not read. */
@@ -57,25 +58,6 @@ static const struct
   { "ut", 0 },   { "utc", 0 },  { "gmt", 0 },  { "est", -5 }, { "edt", -4 }, { "cst", -6 },
   { "cdt", -5 }, { "mst", -7 }, { "mdt", -6 }, { "pst", -8 }, { "pdt", -7 },
 };
-
-/* RFC 5322 3.2.2: comments nest; the depth is counted, never recursed
- * into. @p is at the '('. */
-static const char *
-skip_comment (const char *p, const char *end)
-{
-  gsize depth = 0;
-
-  for (; p < end; p++)
-    {
-      if (*p == '\\' && p + 1 < end)
-        p++;
-      else if (*p == '(')
-        depth++;
-      else if (*p == ')' && --depth == 0)
-        return p + 1;
-    }
-  return end;
-}
 
 /* Reads digits into @token; more than 9 are counted but not summed. */
 static const char *
@@ -164,7 +146,7 @@ tokenize (const char *p, const char *end, Token *tokens)
         }
       else
         {
-          p = *p == '(' ? skip_comment (p, end) : p + 1;
+          p = *p == '(' ? pigeon_mime_skip_comment (p, end, NULL) : p + 1;
           after_space = TRUE;
           continue;
         }

@@ -10,6 +10,7 @@
 #include "pigeon-mime-charset.h"
 #include "pigeon-mime-codec.h"
 #include "pigeon-mime-header.h"
+#include "pigeon-mime-lexer-private.h"
 
 /* Longer charset labels are not labels: no registered name comes close. */
 #define MAX_CHARSET_LEN 64
@@ -840,33 +841,13 @@ pigeon_mime_content_type_set_param (PigeonMimeContentType *content_type, const c
   add_param (content_type, g_ascii_strdown (name, -1), g_strdup (value));
 }
 
-/* RFC 5322 3.2.2: comments nest. The depth is counted, never recursed
- * into, so hostile nesting costs only time linear in its length. @p is at
- * the '('; an unclosed comment runs to the end. */
-static const char *
-skip_comment (const char *p, const char *end)
-{
-  gsize depth = 0;
-
-  for (; p < end; p++)
-    {
-      if (*p == '\\' && p + 1 < end)
-        p++;
-      else if (*p == '(')
-        depth++;
-      else if (*p == ')' && --depth == 0)
-        return p + 1;
-    }
-  return end;
-}
-
 static const char *
 skip_cfws (const char *p, const char *end)
 {
   while (p < end)
     {
       if (*p == '(')
-        p = skip_comment (p, end);
+        p = pigeon_mime_skip_comment (p, end, NULL);
       else if (is_wsp (*p) || *p == '\r' || *p == '\n')
         p++;
       else
