@@ -14,6 +14,8 @@ PigeonEngine *pigeon_tool_engine_open (GError **error);
 /* Runs the main loop until *@result is set by pigeon_tool_engine_got(). */
 void pigeon_tool_engine_wait (GAsyncResult **result);
 void pigeon_tool_engine_got (GObject *source, GAsyncResult *result, gpointer user_data);
-PigeonAccount *pigeon_tool_engine_account (PigeonEngine *engine, const char *name, GError **error);
+/* The engine, with the account named @name in *@account; NULL when either
+ * fails. */
+PigeonEngine *pigeon_tool_engine_open_account (const char *name, PigeonAccount **account, GError **error);
 
 G_END_DECLS

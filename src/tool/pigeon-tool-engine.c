@@ -93,8 +93,8 @@ pigeon_tool_engine_wait (GAsyncResult **result)
     g_main_context_iteration (NULL, TRUE);
 }
 
-PigeonAccount *
-pigeon_tool_engine_account (PigeonEngine *engine, const char *name, GError **error)
+static PigeonAccount *
+find_account (PigeonEngine *engine, const char *name, GError **error)
 {
   PigeonAccount *account = pigeon_engine_find_account (engine, name);
 
@@ -102,6 +102,17 @@ pigeon_tool_engine_account (PigeonEngine *engine, const char *name, GError **err
     g_set_error (error, PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_NO_ACCOUNT,
                  _ ("There is no account named “%s” (see “pigeon-tool account list”)"), name);
   return account;
+}
+
+PigeonEngine *
+pigeon_tool_engine_open_account (const char *name, PigeonAccount **account, GError **error)
+{
+  g_autoptr (PigeonEngine) engine = pigeon_tool_engine_open (error);
+
+  if (engine == NULL)
+    return NULL;
+  *account = find_account (engine, name, error);
+  return *account != NULL ? g_steal_pointer (&engine) : NULL;
 }
 
 static void
@@ -243,6 +254,50 @@ configure_servers (PigeonAccount *account, AddOptions *o, GError **error)
   return ok;
 }
 
+/* Why the options of "account add" cannot work, or NULL when they can. */
+static const char *
+add_options_problem (int argc, const AddOptions *o)
+{
+  PigeonSecurity ignored;
+
+  if (argc != 2 || o->address == NULL)
+    return _ ("give the account's NAME and --address");
+  if (o->security != NULL && !pigeon_security_from_string (o->security, &ignored))
+    return _ ("--security must be tls, starttls or none");
+  if (o->pop3_mode != NULL && !g_str_equal (o->pop3_mode, "leave") && !g_str_equal (o->pop3_mode, "delete"))
+    return _ ("--pop3-mode must be leave or delete");
+  return NULL;
+}
+
+static PigeonAccount *
+account_from_options (const char *name, const AddOptions *o)
+{
+  PigeonAccount *account = pigeon_account_new (o->address);
+
+  pigeon_account_set_display_name (account, name);
+  pigeon_account_set_real_name (account, o->display_name);
+  pigeon_account_set_incoming_username (account, o->user ? o->user : o->address);
+  pigeon_account_set_outgoing_username (account, o->user ? o->user : o->address);
+  pigeon_account_set_pop3_leave_on_server (account, o->pop3_mode == NULL || g_str_equal (o->pop3_mode, "leave"));
+  return account;
+}
+
+/* From --password-file, or else a line of standard input, which may end
+ * before one (*@password is then NULL, and no error). */
+static gboolean
+read_add_password (const AddOptions *o, char **password, GError **error)
+{
+  if (o->password_file != NULL)
+    {
+      *password = read_password_file (o->password_file, error);
+      return *password != NULL;
+    }
+  if (isatty (STDIN_FILENO))
+    g_printerr (_ ("Password for %s: "), o->address);
+  *password = read_secret_line (isatty (STDIN_FILENO));
+  return TRUE;
+}
+
 static int
 account_add (int argc, char **argv)
 {
@@ -272,26 +327,17 @@ account_add (int argc, char **argv)
   g_autoptr (PigeonAccount) account = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *password = NULL;
-  PigeonSecurity ignored;
+  const char *usage;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return pigeon_tool_usage_error (error->message);
-  if (argc != 2 || o.address == NULL)
-    return pigeon_tool_usage_error (_ ("give the account's NAME and --address"));
-  if (o.security != NULL && !pigeon_security_from_string (o.security, &ignored))
-    return pigeon_tool_usage_error (_ ("--security must be tls, starttls or none"));
-  if (o.pop3_mode != NULL && !g_str_equal (o.pop3_mode, "leave") && !g_str_equal (o.pop3_mode, "delete"))
-    return pigeon_tool_usage_error (_ ("--pop3-mode must be leave or delete"));
+  if ((usage = add_options_problem (argc, &o)) != NULL)
+    return pigeon_tool_usage_error (usage);
 
   engine = pigeon_tool_engine_open (&error);
   if (engine == NULL)
     return pigeon_tool_fail (error);
-  account = pigeon_account_new (o.address);
-  pigeon_account_set_display_name (account, argv[1]);
-  pigeon_account_set_real_name (account, o.display_name);
-  pigeon_account_set_incoming_username (account, o.user ? o.user : o.address);
-  pigeon_account_set_outgoing_username (account, o.user ? o.user : o.address);
-  pigeon_account_set_pop3_leave_on_server (account, o.pop3_mode == NULL || g_str_equal (o.pop3_mode, "leave"));
+  account = account_from_options (argv[1], &o);
   if (!configure_servers (account, &o, &error))
     return pigeon_tool_fail (error);
   if (o.ca_file != NULL)
@@ -301,18 +347,8 @@ account_add (int argc, char **argv)
     }
   if (o.delete_after > 0)
     pigeon_engine_set_pop3_delete_after (engine, account, o.delete_after);
-  if (o.password_file != NULL)
-    {
-      password = read_password_file (o.password_file, &error);
-      if (password == NULL)
-        return pigeon_tool_fail (error);
-    }
-  else
-    {
-      if (isatty (STDIN_FILENO))
-        g_printerr (_ ("Password for %s: "), o.address);
-      password = read_secret_line (isatty (STDIN_FILENO));
-    }
+  if (!read_add_password (&o, &password, &error))
+    return pigeon_tool_fail (error);
   pigeon_engine_add_account_async (engine, account, password, NULL, pigeon_tool_engine_got, &result);
   pigeon_tool_engine_wait (&result);
   if (password != NULL)
@@ -414,11 +450,8 @@ account_remove (int argc, char **argv)
     return pigeon_tool_usage_error (error->message);
   if (argc != 2)
     return pigeon_tool_usage_error (_ ("give the account's NAME"));
-  engine = pigeon_tool_engine_open (&error);
+  engine = pigeon_tool_engine_open_account (argv[1], &account, &error);
   if (engine == NULL)
-    return pigeon_tool_fail (error);
-  account = pigeon_tool_engine_account (engine, argv[1], &error);
-  if (account == NULL)
     return pigeon_tool_fail (error);
   pigeon_engine_remove_account_async (engine, account, NULL, pigeon_tool_engine_got, &result);
   pigeon_tool_engine_wait (&result);
@@ -468,11 +501,8 @@ account_test (int argc, char **argv)
     return pigeon_tool_usage_error (error->message);
   if (argc != 2)
     return pigeon_tool_usage_error (_ ("give the account's NAME"));
-  engine = pigeon_tool_engine_open (&error);
+  engine = pigeon_tool_engine_open_account (argv[1], &account, &error);
   if (engine == NULL)
-    return pigeon_tool_fail (error);
-  account = pigeon_tool_engine_account (engine, argv[1], &error);
-  if (account == NULL)
     return pigeon_tool_fail (error);
   for (guint attempt = 0; attempt < 3; attempt++)
     {
@@ -538,7 +568,7 @@ pigeon_tool_sync (int argc, char **argv)
   engine = pigeon_tool_engine_open (&error);
   if (engine == NULL)
     return pigeon_tool_fail (error);
-  if (argc == 2 && (account = pigeon_tool_engine_account (engine, argv[1], &error)) == NULL)
+  if (argc == 2 && (account = find_account (engine, argv[1], &error)) == NULL)
     return pigeon_tool_fail (error);
   g_signal_connect (engine, "progress", G_CALLBACK (print_progress), NULL);
   if (account == NULL)
@@ -684,11 +714,8 @@ pigeon_tool_send (int argc, char **argv)
     return pigeon_tool_usage_error (error->message);
   if (argc != 2 || to == NULL || subject == NULL || body_file == NULL)
     return pigeon_tool_usage_error (_ ("give the ACCOUNT, --to, --subject and --body-file"));
-  engine = pigeon_tool_engine_open (&error);
+  engine = pigeon_tool_engine_open_account (argv[1], &account, &error);
   if (engine == NULL)
-    return pigeon_tool_fail (error);
-  account = pigeon_tool_engine_account (engine, argv[1], &error);
-  if (account == NULL)
     return pigeon_tool_fail (error);
   raw = build_message (account, to, cc, bcc, subject, body_file, attach, &error);
   if (raw == NULL)
@@ -788,7 +815,7 @@ outbox_flush (int argc, char **argv)
   engine = pigeon_tool_engine_open (&error);
   if (engine == NULL)
     return pigeon_tool_fail (error);
-  if (argc == 2 && (account = pigeon_tool_engine_account (engine, argv[1], &error)) == NULL)
+  if (argc == 2 && (account = find_account (engine, argv[1], &error)) == NULL)
     return pigeon_tool_fail (error);
   return flush (engine, account, retry);
 }

@@ -22,20 +22,12 @@ static const GOptionEntry no_entries[] = { { NULL } };
 static PigeonEngine *
 open_with_account (int argc, char **argv, int needed, PigeonAccount **account, GError **error)
 {
-  PigeonEngine *engine;
-
   if (argc < needed)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _ ("missing arguments"));
       return NULL;
     }
-  engine = pigeon_tool_engine_open (error);
-  if (engine == NULL)
-    return NULL;
-  *account = pigeon_tool_engine_account (engine, argv[1], error);
-  if (*account == NULL)
-    g_clear_object (&engine);
-  return engine;
+  return pigeon_tool_engine_open_account (argv[1], account, error);
 }
 
 static PigeonFolder *
