@@ -477,6 +477,16 @@ assert_qp_encodes (const char *data, const char *encoded)
   g_assert_cmpstr (out->str, ==, encoded);
 }
 
+/* @prefix then @data encodes to @prefix then @encoded. */
+static void
+assert_qp_encodes_after (const char *prefix, const char *data, const char *encoded)
+{
+  g_autofree char *whole_data = g_strconcat (prefix, data, NULL);
+  g_autofree char *whole_encoded = g_strconcat (prefix, encoded, NULL);
+
+  assert_qp_encodes (whole_data, whole_encoded);
+}
+
 /* RFC 2045 6.7 (1) to (4). */
 static void
 test_qp_encode (void)
@@ -510,42 +520,14 @@ test_qp_encode_soft_breaks (void)
   g_autofree char *a74 = g_strnfill (74, 'a');
   g_autofree char *a75 = g_strnfill (75, 'a');
   g_autofree char *a76 = g_strnfill (76, 'a');
-  g_autofree char *a77 = g_strnfill (77, 'a');
-  g_autofree char *data = NULL;
-  g_autofree char *encoded = NULL;
 
   assert_qp_encodes (a76, a76);
-  encoded = g_strconcat (a75, "=\r\naa", NULL);
-  assert_qp_encodes (a77, encoded);
-  g_free (encoded);
-
-  data = g_strconcat (a76, "\nb", NULL);
-  encoded = g_strconcat (a76, "\r\nb", NULL);
-  assert_qp_encodes (data, encoded);
-  g_free (data);
-  g_free (encoded);
-
-  data = g_strconcat (a74, "=", NULL);
-  encoded = g_strconcat (a74, "=\r\n=3D", NULL);
-  assert_qp_encodes (data, encoded);
-  g_free (data);
-  g_free (encoded);
-
-  data = g_strconcat (a73, "=b", NULL);
-  encoded = g_strconcat (a73, "=\r\n=3Db", NULL);
-  assert_qp_encodes (data, encoded);
-  g_free (data);
-  g_free (encoded);
-
-  data = g_strconcat (a72, "=b", NULL);
-  encoded = g_strconcat (a72, "=3Db", NULL);
-  assert_qp_encodes (data, encoded);
-  g_free (data);
-  g_free (encoded);
-
-  data = g_strconcat (a75, "From x", NULL);
-  encoded = g_strconcat (a75, "=\r\n=46rom x", NULL);
-  assert_qp_encodes (data, encoded);
+  assert_qp_encodes_after (a75, "aa", "=\r\naa");
+  assert_qp_encodes_after (a76, "\nb", "\r\nb");
+  assert_qp_encodes_after (a74, "=", "=\r\n=3D");
+  assert_qp_encodes_after (a73, "=b", "=\r\n=3Db");
+  assert_qp_encodes_after (a72, "=b", "=3Db");
+  assert_qp_encodes_after (a75, "From x", "=\r\n=46rom x");
 }
 
 /* The encoder turns LF into CRLF; everything else comes back exactly. */
