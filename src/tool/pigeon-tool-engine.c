@@ -201,6 +201,27 @@ discover (const char *address, const char *ca_file, GError **error)
   return pigeon_autodiscover_discover_finish (autodiscover, result, error);
 }
 
+/* Looks the servers up (none was given), and says what it found. */
+static gboolean
+discover_servers (const AddOptions *o, PigeonServer *in, PigeonServer *out, gboolean *pop3, GError **error)
+{
+  g_autoptr (PigeonDiscovery) found = discover (o->address, o->ca_file, error);
+
+  if (found == NULL)
+    return FALSE;
+  g_print (_ ("Found (%s): %s %s:%u (%s), SMTP %s:%u (%s)\n"), found->source,
+           found->incoming_protocol == PIGEON_PROTOCOL_POP3 ? "POP3" : "IMAP", found->incoming.host,
+           found->incoming.port, pigeon_security_to_string (found->incoming.security), found->smtp.host,
+           found->smtp.port, pigeon_security_to_string (found->smtp.security));
+  if (found->note != NULL)
+    g_print ("%s\n", found->note);
+  *pop3 = found->incoming_protocol == PIGEON_PROTOCOL_POP3;
+  *in = found->incoming;
+  *out = found->smtp;
+  found->incoming.host = found->smtp.host = NULL;
+  return TRUE;
+}
+
 static gboolean
 configure_servers (PigeonAccount *account, AddOptions *o, GError **error)
 {
@@ -209,22 +230,7 @@ configure_servers (PigeonAccount *account, AddOptions *o, GError **error)
   gboolean ok = TRUE;
 
   if (o->imap == NULL && o->pop3 == NULL && o->smtp == NULL)
-    {
-      g_autoptr (PigeonDiscovery) found = discover (o->address, o->ca_file, error);
-
-      if (found == NULL)
-        return FALSE;
-      g_print (_ ("Found (%s): %s %s:%u (%s), SMTP %s:%u (%s)\n"), found->source,
-               found->incoming_protocol == PIGEON_PROTOCOL_POP3 ? "POP3" : "IMAP", found->incoming.host,
-               found->incoming.port, pigeon_security_to_string (found->incoming.security), found->smtp.host,
-               found->smtp.port, pigeon_security_to_string (found->smtp.security));
-      if (found->note != NULL)
-        g_print ("%s\n", found->note);
-      pop3 = found->incoming_protocol == PIGEON_PROTOCOL_POP3;
-      in = found->incoming;
-      out = found->smtp;
-      found->incoming.host = found->smtp.host = NULL;
-    }
+    ok = discover_servers (o, &in, &out, &pop3, error);
   else if ((o->imap == NULL && o->pop3 == NULL) || o->smtp == NULL || (o->imap != NULL && o->pop3 != NULL))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -733,6 +739,41 @@ pigeon_tool_send (int argc, char **argv)
 
 /* outbox */
 
+/* One line of "outbox list", or one object of its JSON. */
+static void
+print_outbox_item (PigeonEngine *engine, PigeonOutboxItem *item, PigeonJsonWriter *json, gboolean as_json)
+{
+  g_autoptr (PigeonMimeMessage) message = pigeon_mime_message_new_from_bytes (item->raw, NULL);
+  g_autofree char *subject = pigeon_mime_message_dup_subject (message);
+  PigeonAccount *account = pigeon_store_lookup_account (pigeon_engine_get_store (engine), item->account_id);
+  const char *state = pigeon_engine_is_outgoing_rejected (engine, item) ? "rejected"
+                      : item->state == PIGEON_OUTBOX_FAILED             ? "retrying"
+                      : item->state == PIGEON_OUTBOX_SENDING            ? "sending"
+                                                                        : "queued";
+
+  if (as_json)
+    {
+      pigeon_json_writer_begin_object (json);
+      pigeon_json_writer_member (json, "id");
+      pigeon_json_writer_int (json, item->id);
+      pigeon_json_writer_member (json, "account");
+      pigeon_json_writer_string (json, account ? pigeon_account_get_display_name (account) : NULL);
+      pigeon_json_writer_member (json, "subject");
+      pigeon_json_writer_string (json, subject);
+      pigeon_json_writer_member (json, "state");
+      pigeon_json_writer_string (json, state);
+      pigeon_json_writer_member (json, "attempts");
+      pigeon_json_writer_int (json, item->attempts);
+      pigeon_json_writer_member (json, "error");
+      pigeon_json_writer_string (json, item->last_error);
+      pigeon_json_writer_end_object (json);
+    }
+  else
+    g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s%s%s\n", item->id,
+             account ? pigeon_account_get_display_name (account) : "-", state, subject ? subject : "",
+             item->last_error ? "\t" : "", item->last_error ? item->last_error : "");
+}
+
 static int
 outbox_list (int argc, char **argv)
 {
@@ -758,38 +799,7 @@ outbox_list (int argc, char **argv)
     return pigeon_tool_fail (error);
   pigeon_json_writer_begin_array (json);
   for (guint i = 0; i < items->len; i++)
-    {
-      PigeonOutboxItem *item = g_ptr_array_index (items, i);
-      g_autoptr (PigeonMimeMessage) message = pigeon_mime_message_new_from_bytes (item->raw, NULL);
-      g_autofree char *subject = pigeon_mime_message_dup_subject (message);
-      PigeonAccount *account = pigeon_store_lookup_account (pigeon_engine_get_store (engine), item->account_id);
-      const char *state = pigeon_engine_is_outgoing_rejected (engine, item) ? "rejected"
-                          : item->state == PIGEON_OUTBOX_FAILED             ? "retrying"
-                          : item->state == PIGEON_OUTBOX_SENDING            ? "sending"
-                                                                            : "queued";
-
-      if (as_json)
-        {
-          pigeon_json_writer_begin_object (json);
-          pigeon_json_writer_member (json, "id");
-          pigeon_json_writer_int (json, item->id);
-          pigeon_json_writer_member (json, "account");
-          pigeon_json_writer_string (json, account ? pigeon_account_get_display_name (account) : NULL);
-          pigeon_json_writer_member (json, "subject");
-          pigeon_json_writer_string (json, subject);
-          pigeon_json_writer_member (json, "state");
-          pigeon_json_writer_string (json, state);
-          pigeon_json_writer_member (json, "attempts");
-          pigeon_json_writer_int (json, item->attempts);
-          pigeon_json_writer_member (json, "error");
-          pigeon_json_writer_string (json, item->last_error);
-          pigeon_json_writer_end_object (json);
-        }
-      else
-        g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s%s%s\n", item->id,
-                 account ? pigeon_account_get_display_name (account) : "-", state, subject ? subject : "",
-                 item->last_error ? "\t" : "", item->last_error ? item->last_error : "");
-    }
+    print_outbox_item (engine, g_ptr_array_index (items, i), json, as_json);
   pigeon_json_writer_end_array (json);
   if (as_json)
     g_print ("%s\n", pigeon_json_writer_get_text (json, NULL));
