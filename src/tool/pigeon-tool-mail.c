@@ -257,6 +257,28 @@ save_attachments (PigeonMimePart *part, const char *dir, GError **error)
   return TRUE;
 }
 
+/* The header fields, the text and the attachment list of "show". */
+static void
+print_message (PigeonEngine *engine, PigeonMessage *message, PigeonMimeMessage *mime)
+{
+  PigeonMimePart *body = first_text (pigeon_mime_message_get_root (mime));
+  g_autofree char *text = body ? pigeon_mime_part_get_text (body, NULL) : NULL;
+  g_autoptr (GPtrArray) attachments = NULL;
+
+  g_print (_ ("From: %s\nTo: %s\nSubject: %s\n"), pigeon_message_get_from (message), pigeon_message_get_to (message),
+           pigeon_message_get_subject (message));
+  if (*pigeon_message_get_cc (message) != '\0')
+    g_print (_ ("Cc: %s\n"), pigeon_message_get_cc (message));
+  g_print ("\n%s\n", text ? text : "");
+  attachments = pigeon_store_get_attachments (pigeon_engine_get_store (engine), pigeon_message_get_id (message), NULL);
+  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
+    {
+      PigeonAttachment *attachment = g_ptr_array_index (attachments, i);
+      g_print (_ ("Attachment %s: %s (%s, %" G_GUINT64_FORMAT " bytes)\n"), attachment->part,
+               attachment->filename ? attachment->filename : _ ("unnamed"), attachment->mime_type, attachment->size);
+    }
+}
+
 int
 pigeon_tool_show (int argc, char **argv)
 {
@@ -272,10 +294,7 @@ pigeon_tool_show (int argc, char **argv)
   g_autoptr (PigeonMessage) message = NULL;
   g_autoptr (GBytes) raw = NULL;
   g_autoptr (PigeonMimeMessage) mime = NULL;
-  g_autoptr (GPtrArray) attachments = NULL;
-  g_autofree char *text = NULL;
   PigeonAccount *account = NULL;
-  PigeonMimePart *body;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return pigeon_tool_usage_error (error->message);
@@ -291,20 +310,7 @@ pigeon_tool_show (int argc, char **argv)
   if (raw == NULL)
     return pigeon_tool_fail (error);
   mime = pigeon_mime_message_new_from_bytes (raw, NULL);
-  g_print (_ ("From: %s\nTo: %s\nSubject: %s\n"), pigeon_message_get_from (message), pigeon_message_get_to (message),
-           pigeon_message_get_subject (message));
-  if (*pigeon_message_get_cc (message) != '\0')
-    g_print (_ ("Cc: %s\n"), pigeon_message_get_cc (message));
-  body = first_text (pigeon_mime_message_get_root (mime));
-  text = body ? pigeon_mime_part_get_text (body, NULL) : NULL;
-  g_print ("\n%s\n", text ? text : "");
-  attachments = pigeon_store_get_attachments (pigeon_engine_get_store (engine), pigeon_message_get_id (message), NULL);
-  for (guint i = 0; attachments != NULL && i < attachments->len; i++)
-    {
-      PigeonAttachment *attachment = g_ptr_array_index (attachments, i);
-      g_print (_ ("Attachment %s: %s (%s, %" G_GUINT64_FORMAT " bytes)\n"), attachment->part,
-               attachment->filename ? attachment->filename : _ ("unnamed"), attachment->mime_type, attachment->size);
-    }
+  print_message (engine, message, mime);
   if (save_dir != NULL && !save_attachments (pigeon_mime_message_get_root (mime), save_dir, &error))
     return pigeon_tool_fail (error);
   return EXIT_SUCCESS;
