@@ -258,6 +258,17 @@ pigeon_mime_part_dup_content_id (PigeonMimePart *self)
   return value != NULL ? strip_msg_id (value) : NULL;
 }
 
+char *
+pigeon_mime_part_dup_description (PigeonMimePart *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (PIGEON_MIME_IS_PART (self), NULL);
+
+  value = pigeon_mime_part_dup_header (self, "Content-Description");
+  return value != NULL ? pigeon_mime_header_decode_words (value, -1) : NULL;
+}
+
 gboolean
 pigeon_mime_part_is_attachment (PigeonMimePart *self)
 {

@@ -62,6 +62,8 @@ const char *pigeon_mime_part_get_charset (PigeonMimePart *self);
 PigeonMimeEncoding pigeon_mime_part_get_encoding (PigeonMimePart *self);
 /* Content-ID without its angle brackets, or NULL. */
 char *pigeon_mime_part_dup_content_id (PigeonMimePart *self);
+/* Content-Description, decoded, or NULL. */
+char *pigeon_mime_part_dup_description (PigeonMimePart *self);
 /* An attachment: disposition "attachment", or a non-text, non-multipart
  * leaf with a filename. */
 gboolean pigeon_mime_part_is_attachment (PigeonMimePart *self);
