@@ -572,6 +572,7 @@ test_message_fields (void)
                                                  "References: <root@example.org>\n"
                                                  "  <parent@example.org>\n"
                                                  "Content-ID: <part1@example.org>\n"
+                                                 "Content-Description: =?utf-8?q?caf=C3=A9?= menu\n"
                                                  "\n"
                                                  "x");
   g_autoptr (GPtrArray) from = pigeon_mime_message_get_addresses (message, "From");
@@ -579,6 +580,7 @@ test_message_fields (void)
   g_autoptr (GPtrArray) cc = pigeon_mime_message_get_addresses (message, "Cc");
   g_autofree char *message_id = pigeon_mime_message_dup_message_id (message);
   g_autofree char *content_id = pigeon_mime_part_dup_content_id (pigeon_mime_message_get_root (message));
+  g_autofree char *description = pigeon_mime_part_dup_description (pigeon_mime_message_get_root (message));
   g_auto (GStrv) references = pigeon_mime_message_get_msg_ids (message, "References");
   gint64 date;
   int tz;
@@ -594,6 +596,7 @@ test_message_fields (void)
   g_assert_cmpint (tz, ==, 60);
   g_assert_cmpstr (message_id, ==, "abc@example.org");
   g_assert_cmpstr (content_id, ==, "part1@example.org");
+  g_assert_cmpstr (description, ==, "café menu");
   g_assert_cmpuint (g_strv_length (references), ==, 2);
   g_assert_cmpstr (references[1], ==, "parent@example.org");
 }
