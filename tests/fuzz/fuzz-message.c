@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include "pigeon-mime-address.h"
 #include "pigeon-mime-message.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
@@ -25,6 +26,7 @@ walk (PigeonMimeMessage *message)
       g_autofree char *text = pigeon_mime_part_get_text (part, NULL);
 
       g_assert (g_bytes_get_size (raw) <= size);
+      g_assert (decoded != NULL);
       g_assert (g_utf8_validate (text, -1, NULL));
       (void) pigeon_mime_part_get_filename (part);
       (void) pigeon_mime_part_is_attachment (part);
@@ -46,6 +48,12 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   gint64 date;
 
   (void) pigeon_mime_message_get_date (message, &date, NULL);
+  for (guint i = 0; i < from->len; i++)
+    {
+      PigeonMimeAddress *address = g_ptr_array_index (from, i);
+
+      g_assert (address->name == NULL || g_utf8_validate (address->name, -1, NULL));
+    }
   g_assert (subject == NULL || g_utf8_validate (subject, -1, NULL));
   walk (message);
 
