@@ -44,6 +44,9 @@ struct _PigeonConnection
   GByteArray *buffer;
   gsize read_pos;
   gboolean filling;
+  /* What a fill reads into: one at a time (filling), so one chunk serves
+   * them all; a 64 KiB allocation per read cost more than the read. */
+  guint8 *read_chunk;
 };
 
 G_DEFINE_TYPE (PigeonConnection, pigeon_connection, G_TYPE_OBJECT)
@@ -61,6 +64,7 @@ pigeon_connection_finalize (GObject *object)
   g_clear_object (&self->ca_database);
   g_clear_object (&self->peer_certificate);
   g_clear_pointer (&self->buffer, g_byte_array_unref);
+  g_free (self->read_chunk);
   g_free (self->pinned);
   g_free (self->host);
   G_OBJECT_CLASS (pigeon_connection_parent_class)->finalize (object);
@@ -663,16 +667,16 @@ compact_buffer (PigeonConnection *self)
   self->read_pos = 0;
 }
 
-char *
-pigeon_connection_pop_line (PigeonConnection *self, gsize *length, GError **error)
+const char *
+pigeon_connection_pop_line_in_place (PigeonConnection *self, gsize *length, GError **error)
 {
   const guint8 *start;
   const guint8 *nl;
   gsize avail;
   gsize len;
-  char *line;
 
   g_return_val_if_fail (PIGEON_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (length != NULL, NULL);
 
   avail = pigeon_connection_get_buffered (self);
   if (avail == 0)
@@ -696,11 +700,28 @@ pigeon_connection_pop_line (PigeonConnection *self, gsize *length, GError **erro
                    _ ("%s sent a line longer than %" G_GSIZE_FORMAT " bytes"), self->host, self->max_line);
       return NULL;
     }
+  if (!self->log_quiet)
+    log_lines (self, PIGEON_LOG_RECEIVED, (const char *) start, len);
+  *length = len;
+  return (const char *) start;
+}
+
+char *
+pigeon_connection_pop_line (PigeonConnection *self, gsize *length, GError **error)
+{
+  const char *start;
+  gsize len;
+  char *line;
+
+  g_return_val_if_fail (PIGEON_IS_CONNECTION (self), NULL);
+
+  start = pigeon_connection_pop_line_in_place (self, &len, error);
+  if (start == NULL)
+    return NULL;
+  /* memcpy, not g_strndup: a line may hold NULs, and its length says so. */
   line = g_malloc (len + 1);
   memcpy (line, start, len);
   line[len] = '\0';
-  if (!self->log_quiet)
-    log_lines (self, PIGEON_LOG_RECEIVED, line, len);
   if (length != NULL)
     *length = len;
   return line;
@@ -722,32 +743,18 @@ pigeon_connection_pop_bytes (PigeonConnection *self, gsize max)
   return bytes;
 }
 
-typedef struct
-{
-  OpGuard *guard;
-  guint8 chunk[READ_CHUNK];
-} FillData;
-
-static void
-fill_data_free (FillData *data)
-{
-  op_guard_free (data->guard);
-  g_free (data);
-}
-
 static void
 on_filled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   PigeonConnection *self = g_task_get_source_object (task);
-  FillData *data = g_task_get_task_data (task);
   GError *error = NULL;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
 
   self->filling = FALSE;
   if (n < 0)
     {
-      g_task_return_error (task, map_error (self, data->guard, error));
+      g_task_return_error (task, map_error (self, g_task_get_task_data (task), error));
       return;
     }
   if (n == 0)
@@ -757,7 +764,7 @@ on_filled (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   compact_buffer (self);
-  g_byte_array_append (self->buffer, data->chunk, n);
+  g_byte_array_append (self->buffer, self->read_chunk, n);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -768,7 +775,7 @@ pigeon_connection_fill_async (PigeonConnection *self,
                               gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  FillData *data;
+  OpGuard *guard;
 
   g_return_if_fail (PIGEON_IS_CONNECTION (self));
   g_return_if_fail (!self->filling);
@@ -781,12 +788,13 @@ pigeon_connection_fill_async (PigeonConnection *self,
                                _ ("The connection to %s is closed"), self->host);
       return;
     }
-  data = g_new0 (FillData, 1);
-  data->guard = op_guard_new (cancellable, self->command_timeout);
-  g_task_set_task_data (task, data, (GDestroyNotify) fill_data_free);
+  if (self->read_chunk == NULL)
+    self->read_chunk = g_malloc (READ_CHUNK);
+  guard = op_guard_new (cancellable, self->command_timeout);
+  g_task_set_task_data (task, guard, (GDestroyNotify) op_guard_free);
   self->filling = TRUE;
-  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), data->chunk, sizeof data->chunk,
-                             G_PRIORITY_DEFAULT, data->guard->cancellable, on_filled, g_steal_pointer (&task));
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), self->read_chunk, READ_CHUNK,
+                             G_PRIORITY_DEFAULT, guard->cancellable, on_filled, g_steal_pointer (&task));
 }
 
 gboolean

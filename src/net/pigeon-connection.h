@@ -123,6 +123,9 @@ char *pigeon_connection_read_line_finish (PigeonConnection *self, GAsyncResult *
  * multi-line responses go through a buffer without a main-loop turn per
  * line. */
 char *pigeon_connection_pop_line (PigeonConnection *self, gsize *length, GError **error);
+/* The same without a copy: the line (not NUL-terminated, @length bytes)
+ * stays in the connection's buffer, valid until the next read or fill. */
+const char *pigeon_connection_pop_line_in_place (PigeonConnection *self, gsize *length, GError **error);
 /* Waits until more bytes are buffered. */
 void pigeon_connection_fill_async (PigeonConnection *self,
                                    GCancellable *cancellable,

@@ -14,19 +14,30 @@ G_DEFINE_QUARK (pigeon_imap_error, pigeon_imap_error)
 /* ------------------------------------------------------------------ */
 /* Values                                                              */
 
+/* One allocation per value: an atom's or a string's bytes follow the
+ * struct (a FETCH of summaries is thousands of small tokens, and malloc
+ * was most of its cost). Literals keep a buffer of their own. */
+static PigeonImapValue *
+value_alloc (PigeonImapValueType type, gsize len)
+{
+  PigeonImapValue *value;
+
+  if (type != PIGEON_IMAP_VALUE_ATOM && type != PIGEON_IMAP_VALUE_STRING)
+    return g_new0 (PigeonImapValue, 1);
+  value = g_malloc (sizeof *value + len + 1);
+  *value = (PigeonImapValue){ .type = type, .len = len, .data = (char *) (value + 1) };
+  value->data[len] = '\0';
+  return value;
+}
+
 static PigeonImapValue *
 value_new (PigeonImapValueType type, const char *data, gsize len)
 {
-  PigeonImapValue *value = g_new0 (PigeonImapValue, 1);
+  PigeonImapValue *value = value_alloc (type, data != NULL ? len : 0);
 
   value->type = type;
   if (data != NULL)
-    {
-      value->data = g_malloc (len + 1);
-      memcpy (value->data, data, len);
-      value->data[len] = '\0';
-      value->len = len;
-    }
+    memcpy (value->data, data, len);
   return value;
 }
 
@@ -40,7 +51,8 @@ pigeon_imap_value_free (PigeonImapValue *value)
   for (guint i = 0; i < value->n_items; i++)
     pigeon_imap_value_free (value->items[i]);
   g_free (value->items);
-  g_free (value->data);
+  if (value->data != (char *) (value + 1))
+    g_free (value->data);
   g_free (value);
 }
 
@@ -205,26 +217,32 @@ take_atom (Cursor *c, gboolean in_code)
   return value_new (PIGEON_IMAP_VALUE_ATOM, start, c->p - start);
 }
 
+/* The closing quote is found first, so that the value is allocated once
+ * at its final size (escapes only make it shorter). */
 static PigeonImapValue *
 take_quoted (Cursor *c)
 {
-  GString *s = g_string_new (NULL);
+  const char *start = c->p + 1;
+  const char *q = start;
+  PigeonImapValue *value;
+  char *out;
 
-  for (c->p++; c->p < c->end; c->p++)
+  while (q < c->end && *q != '"')
+    q += (*q == '\\' && q + 1 < c->end) ? 2 : 1;
+  if (q >= c->end)
+    return NULL;
+  value = value_alloc (PIGEON_IMAP_VALUE_STRING, q - start);
+  out = value->data;
+  for (const char *p = start; p < q; p++)
     {
-      if (*c->p == '"')
-        {
-          PigeonImapValue *value = value_new (PIGEON_IMAP_VALUE_STRING, s->str, s->len);
-          c->p++;
-          g_string_free (s, TRUE);
-          return value;
-        }
-      if (*c->p == '\\' && c->p + 1 < c->end)
-        c->p++;
-      g_string_append_c (s, *c->p);
+      if (*p == '\\')
+        p++;
+      *out++ = *p;
     }
-  g_string_free (s, TRUE);
-  return NULL;
+  *out = '\0';
+  value->len = out - value->data;
+  c->p = q + 1;
+  return value;
 }
 
 /* "{n}" or "{n+}" (RFC 7888) or "~{n}" (RFC 3516), at the end of the line. */

@@ -722,7 +722,7 @@ read_step (PigeonImapSession *self)
 {
   guint64 remaining = pigeon_imap_parser_literal_remaining (self->parser);
   GError *error = NULL;
-  g_autofree char *line = NULL;
+  const char *line;
   gsize len;
 
   if (remaining > 0)
@@ -733,7 +733,7 @@ read_step (PigeonImapSession *self)
       pigeon_imap_parser_feed_literal (self->parser, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
       return TRUE;
     }
-  line = pigeon_connection_pop_line (self->connection, &len, &error);
+  line = pigeon_connection_pop_line_in_place (self->connection, &len, &error);
   if (line == NULL)
     {
       if (error != NULL)
