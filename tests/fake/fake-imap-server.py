@@ -8,36 +8,23 @@
 #
 #   fake-imap-server.py SCENARIO RECORD_DIR CERT_DIR
 #
-# Same contract as fake-mail-server.py (whose Conn it uses): prints
+# Same contract as fake-mail-server.py (whose Conn and serve_one it uses): prints
 # "PORT n", serves one connection, records what the client sent before
 # and inside TLS to RECORD_DIR/clear and RECORD_DIR/tls.
 
 import importlib.util
 import os
-import socket
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("fake_mail_server", os.path.join(HERE, "fake-mail-server.py"))
 _fms = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fms)
-Conn = _fms.Conn
 
 BASE_CAPS = "IMAP4rev1 LITERAL+ SASL-IR UIDPLUS ENABLE IDLE"
 
 ENVELOPE_1 = ('("Mon, 1 Jan 2024 10:00:00 +0000" "=?UTF-8?Q?Gr=C3=BC=C3=9Fe?=" '
               '(("Alice" NIL "alice" "fake.test")) NIL NIL (("Bob" NIL "bob" "fake.test")) NIL NIL NIL "<1@fake.test>")')
-
-
-def read_literal(c, n):
-    while len(c.pending) < n:
-        chunk = c.sock.recv(65536)
-        if not chunk:
-            raise EOFError
-        c.record(chunk)
-        c.pending += chunk
-    data, c.pending = c.pending[:n], c.pending[n:]
-    return data
 
 
 def command(c):
@@ -50,7 +37,7 @@ def command(c):
             break
         if not size.endswith("+"):
             c.send("+ go ahead\r\n")
-        data = read_literal(c, int(size.rstrip("+")))
+        data = c.exactly(int(size.rstrip("+")))
         line += data.decode("utf-8", "replace") + c.line()
     tag, _, rest = line.partition(" ")
     verb, _, args = rest.partition(" ")
@@ -95,7 +82,7 @@ def serve(c, opts):
             n = int(args[args.rindex("{") + 1:].rstrip("}+"))
             if not args.endswith("+}"):
                 c.send("+ go ahead\r\n")
-            data = read_literal(c, n)
+            data = c.exactly(n)
             c.line()
             c.send("%s OK [APPENDUID 7 %d] appended\r\n" % (tag, len(data)))
         elif verb == "LOGOUT":
@@ -216,26 +203,7 @@ SCENARIOS = {
 
 
 def main():
-    scenario, record_dir, cert_dir = sys.argv[1:4]
-    opts = SCENARIOS[scenario]
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    listener.settimeout(30)
-    print("PORT %d" % listener.getsockname()[1], flush=True)
-    sock, _ = listener.accept()
-    conn = Conn(sock, record_dir, cert_dir)
-    try:
-        serve(conn, opts)
-    except (EOFError, OSError, AssertionError) as e:
-        print("fake imap server: %s" % e, file=sys.stderr)
-    finally:
-        conn.save()
-        try:
-            conn.sock.close()
-        except OSError:
-            pass
+    _fms.serve_one(serve, SCENARIOS[sys.argv[1]], "fake imap server", (AssertionError,))
 
 
 if __name__ == "__main__":

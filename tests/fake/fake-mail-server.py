@@ -49,26 +49,32 @@ class Conn:
             self.sock.sendall(data[i : i + 1])
             time.sleep(0.002)
 
+    def receive(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise EOFError
+        self.record(chunk)
+        self.pending += chunk
+
     def line(self):
         while b"\n" not in self.pending:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError
-            self.record(chunk)
-            self.pending += chunk
+            self.receive()
         line, _, self.pending = self.pending.partition(b"\n")
         return line.rstrip(b"\r").decode("utf-8", "replace")
+
+    def exactly(self, n):
+        """Reads n bytes (a literal)."""
+        while len(self.pending) < n:
+            self.receive()
+        data, self.pending = self.pending[:n], self.pending[n:]
+        return data
 
     def data_until_dot(self, limit=None):
         """Reads DATA up to CRLF.CRLF; with limit, stops after that many bytes."""
         while b"\r\n.\r\n" not in self.pending and not self.pending.startswith(b".\r\n"):
             if limit is not None and len(self.pending) >= limit:
                 return None
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise EOFError
-            self.record(chunk)
-            self.pending += chunk
+            self.receive()
         if self.pending.startswith(b".\r\n"):
             body, self.pending = b"", self.pending[3:]
             return body
@@ -352,9 +358,12 @@ SCENARIOS = {
 }
 
 
-def main():
-    scenario, record_dir, cert_dir = sys.argv[1:4]
-    serve, opts = SCENARIOS[scenario]
+def serve_one(serve, opts, label, errors=()):
+    """The contract of both fake servers: argv is SCENARIO RECORD_DIR
+    CERT_DIR; binds 127.0.0.1 on a port the system chooses, prints
+    "PORT n", serves one connection with serve(conn, opts) and saves what
+    the client sent, whatever happened."""
+    record_dir, cert_dir = sys.argv[2:4]
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -365,14 +374,19 @@ def main():
     conn = Conn(sock, record_dir, cert_dir)
     try:
         serve(conn, opts)
-    except (EOFError, OSError, ssl.SSLError) as e:
-        print("fake server: %s" % e, file=sys.stderr)
+    except (EOFError, OSError, ssl.SSLError) + tuple(errors) as e:
+        print("%s: %s" % (label, e), file=sys.stderr)
     finally:
         conn.save()
         try:
             conn.sock.close()
         except OSError:
             pass
+
+
+def main():
+    serve, opts = SCENARIOS[sys.argv[1]]
+    serve_one(serve, opts, "fake server")
 
 
 if __name__ == "__main__":

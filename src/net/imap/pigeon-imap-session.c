@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pigeon-imap-session-private.h"
+#include "pigeon-net-private.h"
 
 /* Responses: FETCH lines with ENVELOPE and BODYSTRUCTURE, and untagged
  * SEARCH of a large folder, can be long; literals do not count here. */
@@ -1000,12 +1001,7 @@ auth_continue (PigeonImapSession *self, Command *command, PigeonImapResponse *re
   g_autofree char *line = NULL;
 
   if (answer == NULL)
-    {
-      gsize len = 0;
-      guchar *decoded = g_base64_decode (response->text != NULL ? response->text : "", &len);
-      g_autoptr (GBytes) challenge = g_bytes_new_take (decoded, len);
-      answer = pigeon_sasl_step (auth->sasl, challenge, NULL);
-    }
+    answer = pigeon_net_sasl_step_base64 (auth->sasl, response->text, NULL);
   if (answer == NULL)
     {
       session_write_raw (self, "*\r\n", NULL);
@@ -1052,7 +1048,7 @@ open_authenticate (GTask *task)
   Command *command;
   GError *error = NULL;
 
-  if (!pigeon_connection_is_encrypted (self->connection) && !pigeon_connection_is_loopback (self->connection))
+  if (!pigeon_net_may_send_password (self->connection))
     {
       open_fail (task, g_error_new_literal (PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_NO_AUTH_METHOD,
                                             _ ("The connection is not encrypted; the password was not sent")));
@@ -1161,8 +1157,7 @@ open_next (GTask *task)
       command_append (command, "CAPABILITY");
       session_submit (self, command);
     }
-  else if (pigeon_connection_get_security (self->connection) == PIGEON_SECURITY_STARTTLS &&
-           !pigeon_connection_is_encrypted (self->connection))
+  else if (pigeon_net_starttls_pending (self->connection))
     open_starttls (task);
   else if (!data->authenticated)
     open_authenticate (task);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pigeon-pop3-session.h"
+#include "pigeon-net-private.h"
 
 /* CAPA, LIST and UIDL bodies: room for about a million messages. */
 #define MAX_LIST_SIZE (64 * 1024 * 1024)
@@ -349,8 +350,7 @@ open_fail (GTask *task, GError *error)
 static GError *
 open_status_error (PigeonPop3Session *self, Response *response, const char *what, PigeonPop3Error code)
 {
-  if (pigeon_connection_get_security (self->connection) == PIGEON_SECURITY_STARTTLS &&
-      !pigeon_connection_is_encrypted (self->connection))
+  if (pigeon_net_starttls_pending (self->connection))
     return g_error_new (PIGEON_POP3_ERROR, code, _ ("%s (the server answered -ERR before encryption started)"), what);
   return pigeon_pop3_status_to_error (response->text, what, code);
 }
@@ -418,7 +418,7 @@ auth_start (GTask *task)
   const char *mechanism = NULL;
   g_autofree char *command = NULL;
 
-  if (!pigeon_connection_is_encrypted (self->connection) && !pigeon_connection_is_loopback (self->connection))
+  if (!pigeon_net_may_send_password (self->connection))
     {
       open_fail (task, g_error_new_literal (PIGEON_POP3_ERROR, PIGEON_POP3_ERROR_AUTH_UNAVAILABLE,
                                             _ ("The password would travel unencrypted, so it was not sent")));
@@ -441,10 +441,7 @@ static void
 auth_continue (GTask *task, Response *response)
 {
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr (GBytes) challenge = NULL;
   g_autoptr (GBytes) answer = NULL;
-  guchar *decoded;
-  gsize len;
   GError *error = NULL;
 
   if (++data->auth_steps > MAX_AUTH_STEPS)
@@ -453,9 +450,7 @@ auth_continue (GTask *task, Response *response)
                                             _ ("The server did not finish signing in")));
       return;
     }
-  decoded = g_base64_decode (response->text, &len);
-  challenge = g_bytes_new_take (decoded, len);
-  answer = pigeon_sasl_step (data->credentials, challenge, &error);
+  answer = pigeon_net_sasl_step_base64 (data->credentials, response->text, &error);
   if (answer == NULL)
     open_fail (task, error);
   else
@@ -468,8 +463,7 @@ after_capa (GTask *task)
 {
   PigeonPop3Session *self = g_task_get_source_object (task);
 
-  if (pigeon_connection_get_security (self->connection) != PIGEON_SECURITY_STARTTLS ||
-      pigeon_connection_is_encrypted (self->connection))
+  if (!pigeon_net_starttls_pending (self->connection))
     {
       auth_start (task);
       return;

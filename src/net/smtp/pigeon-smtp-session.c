@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pigeon-smtp-session.h"
+#include "pigeon-net-private.h"
 
 /* RFC 4954 4: a server that keeps challenging is not signing us in. */
 #define MAX_AUTH_STEPS 8
@@ -308,8 +309,7 @@ open_reply_error (PigeonSmtpSession *self, PigeonSmtpReply *reply, const char *w
 {
   GError *error = pigeon_smtp_reply_to_error (reply, what, code);
 
-  if (pigeon_connection_get_security (self->connection) == PIGEON_SECURITY_STARTTLS &&
-      !pigeon_connection_is_encrypted (self->connection))
+  if (pigeon_net_starttls_pending (self->connection))
     {
       g_free (error->message);
       error->message = g_strdup_printf (_ ("%s (the server answered %u before encryption started)"), what, reply->code);
@@ -368,7 +368,7 @@ auth_start (GTask *task)
       g_object_unref (task);
       return;
     }
-  if (!pigeon_connection_is_encrypted (self->connection) && !pigeon_connection_is_loopback (self->connection))
+  if (!pigeon_net_may_send_password (self->connection))
     {
       open_fail (task, g_error_new_literal (PIGEON_SMTP_ERROR, PIGEON_SMTP_ERROR_AUTH_UNAVAILABLE,
                                             _ ("The password would travel unencrypted, so it was not sent")));
@@ -396,10 +396,7 @@ static void
 auth_continue (GTask *task, PigeonSmtpReply *reply)
 {
   OpenData *data = g_task_get_task_data (task);
-  g_autoptr (GBytes) challenge = NULL;
   g_autoptr (GBytes) response = NULL;
-  guchar *decoded;
-  gsize len;
   GError *error = NULL;
 
   if (++data->auth_steps > MAX_AUTH_STEPS)
@@ -408,9 +405,7 @@ auth_continue (GTask *task, PigeonSmtpReply *reply)
                                             _ ("The server did not finish signing in")));
       return;
     }
-  decoded = g_base64_decode (reply->lines->pdata[0], &len);
-  challenge = g_bytes_new_take (decoded, len);
-  response = pigeon_sasl_step (data->credentials, challenge, &error);
+  response = pigeon_net_sasl_step_base64 (data->credentials, reply->lines->pdata[0], &error);
   if (response == NULL)
     {
       open_fail (task, error);
@@ -425,8 +420,7 @@ after_hello (GTask *task)
 {
   PigeonSmtpSession *self = g_task_get_source_object (task);
 
-  if (pigeon_connection_get_security (self->connection) != PIGEON_SECURITY_STARTTLS ||
-      pigeon_connection_is_encrypted (self->connection))
+  if (!pigeon_net_starttls_pending (self->connection))
     {
       auth_start (task);
       return;
