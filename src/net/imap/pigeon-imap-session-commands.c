@@ -9,28 +9,6 @@
 
 #include "pigeon-imap-session-private.h"
 
-void session_idle_stop (PigeonImapSession *self);
-
-static Command *
-public_command (PigeonImapSession *self,
-                CommandFlags flags,
-                gpointer source_tag,
-                GCancellable *cancellable,
-                GAsyncReadyCallback callback,
-                gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  return command_new (self, flags, task);
-}
-
-static gboolean
-is_untagged_data (PigeonImapResponse *response, const char *name)
-{
-  return response->status == PIGEON_IMAP_STATUS_NONE && strcmp (response->name, name) == 0;
-}
-
 static void
 simple_command (PigeonImapSession *self,
                 CommandFlags flags,
@@ -42,7 +20,7 @@ simple_command (PigeonImapSession *self,
                 GAsyncReadyCallback callback,
                 gpointer user_data)
 {
-  Command *command = public_command (self, flags, source_tag, cancellable, callback, user_data);
+  Command *command = command_new_public (self, flags, source_tag, cancellable, callback, user_data);
 
   command_append (command, verb);
   if (mailbox != NULL)
@@ -141,7 +119,7 @@ pigeon_imap_session_unselect_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
 
   command =
-      public_command (self, COMMAND_BARRIER, pigeon_imap_session_unselect_async, cancellable, callback, user_data);
+      command_new_public (self, COMMAND_BARRIER, pigeon_imap_session_unselect_async, cancellable, callback, user_data);
   command->done = deselected;
   if (pigeon_imap_session_has_capability (self, "UNSELECT") || pigeon_imap_session_is_enabled (self, "IMAP4REV2"))
     command_append (command, "UNSELECT");
@@ -165,7 +143,8 @@ pigeon_imap_session_close_async (PigeonImapSession *self,
 
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
 
-  command = public_command (self, COMMAND_BARRIER, pigeon_imap_session_close_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_BARRIER, pigeon_imap_session_close_async, cancellable, callback, user_data);
   command->done = deselected;
   command_append (command, "CLOSE");
   session_submit (self, command);
@@ -189,7 +168,8 @@ pigeon_imap_session_logout_async (PigeonImapSession *self,
 
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
 
-  command = public_command (self, COMMAND_BARRIER, pigeon_imap_session_logout_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_BARRIER, pigeon_imap_session_logout_async, cancellable, callback, user_data);
   command->done = logged_out;
   command_append (command, "LOGOUT");
   session_submit (self, command);
@@ -208,7 +188,7 @@ pigeon_imap_session_expunge_async (PigeonImapSession *self,
   g_return_if_fail (uid_set != NULL);
 
   command =
-      public_command (self, COMMAND_PIPELINE, pigeon_imap_session_expunge_async, cancellable, callback, user_data);
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_expunge_async, cancellable, callback, user_data);
   if (!pigeon_imap_session_has_capability (self, "UIDPLUS") && !pigeon_imap_session_is_enabled (self, "IMAP4REV2"))
     {
       g_task_return_new_error (command->task, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_UNSUPPORTED,
@@ -228,7 +208,7 @@ namespace_untagged (PigeonImapSession *self, Command *command, PigeonImapRespons
 {
   PigeonImapValue *personal;
 
-  if (!is_untagged_data (response, "NAMESPACE"))
+  if (!response_is_data (response, "NAMESPACE"))
     return FALSE;
   personal = pigeon_imap_value_nth (pigeon_imap_value_nth (response->args, 0), 0);
   if (pigeon_imap_value_is_list (personal) && command->data == NULL)
@@ -258,8 +238,8 @@ pigeon_imap_session_namespace_async (PigeonImapSession *self,
 
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
 
-  command =
-      public_command (self, COMMAND_PIPELINE, pigeon_imap_session_namespace_async, cancellable, callback, user_data);
+  command = command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_namespace_async, cancellable, callback,
+                                user_data);
   command->untagged = namespace_untagged;
   command->done = namespace_done;
   command_append (command, "NAMESPACE");
@@ -285,7 +265,7 @@ id_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *resp
 {
   PigeonImapValue *list;
 
-  if (!is_untagged_data (response, "ID"))
+  if (!response_is_data (response, "ID"))
     return FALSE;
   list = pigeon_imap_value_nth (response->args, 0);
   for (guint i = 0; pigeon_imap_value_is_list (list) && i + 1 < list->n_items; i += 2)
@@ -315,7 +295,7 @@ pigeon_imap_session_id_async (PigeonImapSession *self,
 
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_id_async, cancellable, callback, user_data);
+  command = command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_id_async, cancellable, callback, user_data);
   command->untagged = id_untagged;
   command->done = id_done;
   command->data = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -380,14 +360,14 @@ list_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *re
 {
   ListData *data = command->data;
 
-  if (is_untagged_data (response, "LIST"))
+  if (response_is_data (response, "LIST"))
     {
       PigeonImapMailbox *mailbox = pigeon_imap_mailbox_parse (response, self->utf8);
       if (mailbox != NULL)
         g_ptr_array_add (data->mailboxes, mailbox);
       return TRUE;
     }
-  if (is_untagged_data (response, "STATUS"))
+  if (response_is_data (response, "STATUS"))
     {
       const char *name = pigeon_imap_value_string (pigeon_imap_value_nth (response->args, 0));
       PigeonImapMailbox *mailbox = name != NULL ? find_mailbox (data->mailboxes, name) : NULL;
@@ -472,7 +452,8 @@ pigeon_imap_session_list_async (PigeonImapSession *self,
 
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_list_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_list_async, cancellable, callback, user_data);
   data = g_new0 (ListData, 1);
   data->mailboxes = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_imap_mailbox_free);
   command->data = data;
@@ -513,7 +494,7 @@ status_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *
   PigeonImapMailbox *mailbox = command->data;
   const char *name;
 
-  if (!is_untagged_data (response, "STATUS"))
+  if (!response_is_data (response, "STATUS"))
     return FALSE;
   name = pigeon_imap_value_string (pigeon_imap_value_nth (response->args, 0));
   if (name == NULL || strcmp (name, mailbox->raw_name) != 0)
@@ -541,7 +522,8 @@ pigeon_imap_session_status_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
   g_return_if_fail (mailbox != NULL);
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_status_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_status_async, cancellable, callback, user_data);
   data = g_new0 (PigeonImapMailbox, 1);
   data->name = g_strdup (mailbox);
   data->raw_name = self->utf8 ? g_strdup (mailbox) : pigeon_imap_utf7_encode (mailbox);

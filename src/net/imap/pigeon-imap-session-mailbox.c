@@ -12,28 +12,6 @@
 /* The commands of a selected folder: SELECT/EXAMINE, FETCH, STORE,
  * COPY/MOVE, APPEND, SEARCH and IDLE. */
 
-void session_idle_stop (PigeonImapSession *self);
-
-static Command *
-public_command (PigeonImapSession *self,
-                CommandFlags flags,
-                gpointer source_tag,
-                GCancellable *cancellable,
-                GAsyncReadyCallback callback,
-                gpointer user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  return command_new (self, flags, task);
-}
-
-static gboolean
-is_data (PigeonImapResponse *response, const char *name)
-{
-  return response->status == PIGEON_IMAP_STATUS_NONE && strcmp (response->name, name) == 0;
-}
-
 static gboolean
 fail_unless_selected (PigeonImapSession *self, Command *command)
 {
@@ -125,14 +103,14 @@ select_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *
       select_code (selected, response);
       return response->code != NULL;
     }
-  if (is_data (response, "EXISTS"))
+  if (response_is_data (response, "EXISTS"))
     selected->exists = response->number;
-  else if (is_data (response, "FLAGS"))
+  else if (response_is_data (response, "FLAGS"))
     {
       g_strfreev (selected->flags);
       selected->flags = flags_from (pigeon_imap_value_nth (response->args, 0));
     }
-  else if (is_data (response, "VANISHED"))
+  else if (response_is_data (response, "VANISHED"))
     {
       /* RFC 7162 3.2.5.1: VANISHED (EARLIER) lists what was expunged. */
       const char *set = pigeon_imap_value_string (pigeon_imap_value_nth (response->args, 1));
@@ -147,7 +125,7 @@ select_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *
           selected->vanished = joined;
         }
     }
-  else if (is_data (response, "FETCH") && data->func != NULL)
+  else if (response_is_data (response, "FETCH") && data->func != NULL)
     {
       g_autoptr (PigeonImapFetch) fetch = pigeon_imap_fetch_parse (response);
       if (fetch == NULL)
@@ -207,7 +185,8 @@ pigeon_imap_session_select_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
   g_return_if_fail (mailbox != NULL);
 
-  command = public_command (self, COMMAND_BARRIER, pigeon_imap_session_select_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_BARRIER, pigeon_imap_session_select_async, cancellable, callback, user_data);
   data = g_new0 (SelectData, 1);
   data->selected = g_new0 (PigeonImapSelected, 1);
   data->selected->name = g_strdup (mailbox);
@@ -259,7 +238,7 @@ fetch_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *r
   FetchData *data = command->data;
   g_autoptr (PigeonImapFetch) fetch = NULL;
 
-  if (!is_data (response, "FETCH"))
+  if (!response_is_data (response, "FETCH"))
     return FALSE;
   fetch = pigeon_imap_fetch_parse (response);
   if (fetch == NULL)
@@ -340,7 +319,8 @@ pigeon_imap_session_fetch_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
   g_return_if_fail (uid_set != NULL);
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_fetch_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_fetch_async, cancellable, callback, user_data);
   if (fail_unless_selected (self, command))
     return;
   data = g_new0 (FetchData, 1);
@@ -397,7 +377,8 @@ pigeon_imap_session_store_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
   g_return_if_fail (uid_set != NULL && mode <= PIGEON_IMAP_STORE_REPLACE);
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_store_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_store_async, cancellable, callback, user_data);
   if (fail_unless_selected (self, command))
     return;
   command->done = store_done;
@@ -658,7 +639,8 @@ pigeon_imap_session_append_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
   g_return_if_fail (mailbox != NULL && message != NULL);
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_append_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_append_async, cancellable, callback, user_data);
   command->done = append_done;
   command_append (command, "APPEND ");
   command_append_mailbox (self, command, mailbox);
@@ -681,7 +663,7 @@ search_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *
   GArray *uids = command->data;
   PigeonImapValue *args = response->args;
 
-  if (is_data (response, "SEARCH"))
+  if (response_is_data (response, "SEARCH"))
     {
       for (guint i = 0; i < args->n_items; i++)
         {
@@ -694,7 +676,7 @@ search_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *
         }
       return TRUE;
     }
-  if (is_data (response, "ESEARCH"))
+  if (response_is_data (response, "ESEARCH"))
     {
       /* "* ESEARCH (TAG "P5") UID ALL 1:3,7": only this command's. */
       PigeonImapValue *correlator = pigeon_imap_value_nth (args, 0);
@@ -744,7 +726,8 @@ pigeon_imap_session_search_async (PigeonImapSession *self,
   g_return_if_fail (PIGEON_IS_IMAP_SESSION (self));
   g_return_if_fail (criteria != NULL && strpbrk (criteria, "\r\n") == NULL);
 
-  command = public_command (self, COMMAND_PIPELINE, pigeon_imap_session_search_async, cancellable, callback, user_data);
+  command =
+      command_new_public (self, COMMAND_PIPELINE, pigeon_imap_session_search_async, cancellable, callback, user_data);
   if (fail_unless_selected (self, command))
     return;
   command->data = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -868,8 +851,8 @@ idle_continue (PigeonImapSession *self, Command *command, PigeonImapResponse *re
 static gboolean
 idle_untagged (PigeonImapSession *self, Command *command, PigeonImapResponse *response)
 {
-  if (is_data (response, "EXISTS") || is_data (response, "EXPUNGE") || is_data (response, "VANISHED") ||
-      is_data (response, "FETCH"))
+  if (response_is_data (response, "EXISTS") || response_is_data (response, "EXPUNGE") ||
+      response_is_data (response, "VANISHED") || response_is_data (response, "FETCH"))
     session_idle_stop (self);
   /* The signals report it; a FETCH still goes to the "fetch" signal. */
   return FALSE;

@@ -83,6 +83,15 @@ struct _PigeonImapSession
 };
 
 Command *command_new (PigeonImapSession *self, CommandFlags flags, GTask *task);
+/* A command with a task of its own, for a public _async call. */
+Command *command_new_public (PigeonImapSession *self,
+                             CommandFlags flags,
+                             gpointer source_tag,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+/* "* [n] NAME ...", a data response (not a status). */
+gboolean response_is_data (PigeonImapResponse *response, const char *name);
 void command_free (Command *command);
 void command_append (Command *command, const char *text);
 void command_append_printf (Command *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
@@ -97,5 +106,7 @@ void session_fail (PigeonImapSession *self, GError *error);
 void session_write_raw (PigeonImapSession *self, const char *text, const char *log_text);
 void session_update_capabilities (PigeonImapSession *self, PigeonImapValue *list, guint first);
 GError *session_check_open (PigeonImapSession *self);
+/* Ends the IDLE in progress (DONE), if any. */
+void session_idle_stop (PigeonImapSession *self);
 
 G_END_DECLS

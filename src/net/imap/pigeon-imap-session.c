@@ -34,7 +34,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_TYPE (PigeonImapSession, pigeon_imap_session, G_TYPE_OBJECT)
 
 static void session_pump (PigeonImapSession *self);
-void session_idle_stop (PigeonImapSession *self);
 
 static void
 pigeon_imap_session_dispose (GObject *object)
@@ -195,6 +194,26 @@ session_update_capabilities (PigeonImapSession *self, PigeonImapValue *list, gui
 
 /* ------------------------------------------------------------------ */
 /* Commands                                                            */
+
+Command *
+command_new_public (PigeonImapSession *self,
+                    CommandFlags flags,
+                    gpointer source_tag,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return command_new (self, flags, task);
+}
+
+gboolean
+response_is_data (PigeonImapResponse *response, const char *name)
+{
+  return response->status == PIGEON_IMAP_STATUS_NONE && strcmp (response->name, name) == 0;
+}
 
 Command *
 command_new (PigeonImapSession *self, CommandFlags flags, GTask *task)
