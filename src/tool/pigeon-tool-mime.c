@@ -99,25 +99,6 @@ pigeon_tool_load_message (const char *path, const PigeonMimeLimits *limits, GErr
   return pigeon_mime_message_new_from_bytes (bytes, limits);
 }
 
-static gboolean
-write_output (const char *path, GBytes *bytes, GError **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  if (g_str_equal (path, "-"))
-    {
-      if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("cannot write to standard output: %s"),
-                       g_strerror (errno));
-          return FALSE;
-        }
-      return TRUE;
-    }
-  return g_file_set_contents (path, data, len, error);
-}
-
 int
 pigeon_tool_mime_extract (int argc, char **argv)
 {
@@ -156,7 +137,7 @@ pigeon_tool_mime_extract (int argc, char **argv)
       return pigeon_tool_fail (error);
     }
   body = pigeon_mime_part_decode (part);
-  if (!write_output (output, body, &error))
+  if (!pigeon_tool_write_output (output, body, &error))
     return pigeon_tool_fail (error);
   return EXIT_SUCCESS;
 }

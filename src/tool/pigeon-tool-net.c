@@ -4,180 +4,17 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pigeon-net.h"
+#include "pigeon-tool-connection.h"
 #include "pigeon-tool-net.h"
 #include "pigeon-tool-private.h"
 
 /* A message to send is read from standard input up to this size. */
 #define MAX_MESSAGE_INPUT (256 * 1024 * 1024)
-
-typedef struct
-{
-  char *host;
-  int port;
-  char *security;
-  char *user;
-  char *password_file;
-  char *ca_file;
-  gboolean log;
-} ConnectionOptions;
-
-static void
-connection_options_clear (ConnectionOptions *options)
-{
-  g_free (options->host);
-  g_free (options->security);
-  g_free (options->user);
-  g_free (options->password_file);
-  g_free (options->ca_file);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConnectionOptions, connection_options_clear)
-
-static GOptionGroup *
-connection_option_group (ConnectionOptions *options)
-{
-  const GOptionEntry entries[] = {
-    { "host", 0, 0, G_OPTION_ARG_STRING, &options->host, N_ ("The server's name or address"), "HOST" },
-    { "port", 0, 0, G_OPTION_ARG_INT, &options->port, N_ ("The server's port (default: by protocol and security)"),
-      "PORT" },
-    { "security", 0, 0, G_OPTION_ARG_STRING, &options->security,
-      N_ ("tls (the default), starttls, or none (this computer only)"), "MODE" },
-    { "user", 0, 0, G_OPTION_ARG_STRING, &options->user, N_ ("The user name to sign in with"), "USER" },
-    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &options->password_file,
-      N_ ("A file whose first line is the password"), "FILE" },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &options->ca_file,
-      N_ ("Also trust the certificate authorities in this PEM file"), "FILE" },
-    { "log", 0, 0, G_OPTION_ARG_NONE, &options->log, N_ ("Print the protocol exchange, without passwords"), NULL },
-    { NULL },
-  };
-  GOptionGroup *group =
-      g_option_group_new ("connection", _ ("Connection options:"), _ ("Show the connection options"), NULL, NULL);
-
-  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-  g_option_group_add_entries (group, entries);
-  return group;
-}
-
-static void
-log_to_stderr (PigeonConnection *connection, PigeonLogDirection direction, const char *line, gpointer data)
-{
-  static const char *const marks[] = { "C:", "S:", "*" };
-
-  g_printerr ("%s %s\n", marks[direction], line);
-}
-
-/* RFC 8314 3.3 / RFC 6409 / RFC 2595: the usual ports. */
-static guint16
-default_port (PigeonSecurity security, gboolean smtp)
-{
-  if (security == PIGEON_SECURITY_TLS)
-    return smtp ? 465 : 995;
-  return smtp ? 587 : 110;
-}
-
-static gboolean
-parse_security (const char *text, PigeonSecurity *security)
-{
-  static const char *const names[] = { "tls", "starttls", "none" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (text != NULL ? text : "tls", names[i]) == 0)
-      {
-        *security = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static char *
-read_password (const char *path, GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize len;
-
-  if (!g_file_get_contents (path, &contents, &len, error))
-    return NULL;
-  contents[strcspn (contents, "\r\n")] = '\0';
-  return g_steal_pointer (&contents);
-}
-
-/* Checks the options; prints what is wrong and sets *@status if anything. */
-static gboolean
-check_options (ConnectionOptions *options, PigeonSecurity *security, int *status)
-{
-  const char *problem = NULL;
-
-  if (options->host == NULL)
-    problem = _ ("--host is needed");
-  else if (!parse_security (options->security, security))
-    problem = _ ("--security must be tls, starttls or none");
-  else if (options->port < 0 || options->port > 65535)
-    problem = _ ("--port must be from 1 to 65535");
-  else if ((options->user == NULL) != (options->password_file == NULL))
-    problem = _ ("--user and --password-file go together");
-  if (problem != NULL)
-    *status = pigeon_tool_usage_error (problem);
-  return problem == NULL;
-}
-
-/* Builds the connection (and the credentials, when --user is given) from
- * the options; prints the problem, sets *@status and returns NULL when
- * they do not fit. */
-static PigeonConnection *
-open_options (ConnectionOptions *options, gboolean smtp, PigeonSasl **credentials, int *status)
-{
-  PigeonSecurity security = PIGEON_SECURITY_TLS;
-  g_autoptr (PigeonConnection) connection = NULL;
-  g_autofree char *password = NULL;
-  g_autoptr (GError) error = NULL;
-  guint16 port;
-
-  if (!check_options (options, &security, status))
-    return NULL;
-  port = options->port > 0 ? options->port : default_port (security, smtp);
-  connection = pigeon_connection_new (options->host, port, security);
-  if (options->ca_file != NULL && !pigeon_connection_set_ca_file (connection, options->ca_file, &error))
-    {
-      *status = pigeon_tool_fail (error);
-      return NULL;
-    }
-  if (options->log)
-    pigeon_connection_set_log_func (connection, log_to_stderr, NULL, NULL);
-  if (options->user != NULL)
-    {
-      password = read_password (options->password_file, &error);
-      if (password == NULL)
-        {
-          *status = pigeon_tool_fail (error);
-          return NULL;
-        }
-      *credentials = pigeon_sasl_new_password (options->user, password);
-      explicit_bzero (password, strlen (password));
-    }
-  return g_steal_pointer (&connection);
-}
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-/* The tool is a terminal command: it waits for each operation in turn. */
-static void
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static GBytes *
 read_message (const char *path, GError **error)
@@ -229,17 +66,18 @@ smtp_send (PigeonSmtpSession *session, PigeonSasl *credentials, const char *from
   g_autoptr (GPtrArray) results = NULL;
   g_autoptr (GError) error = NULL;
 
-  pigeon_smtp_session_open_async (session, credentials, NULL, store_result, &opened);
-  wait_for (&opened);
+  pigeon_smtp_session_open_async (session, credentials, NULL, pigeon_tool_store_result, &opened);
+  pigeon_tool_wait_for (&opened);
   if (!pigeon_smtp_session_open_finish (session, opened, &error))
     return pigeon_tool_fail (error);
-  pigeon_smtp_session_send_async (session, from, (const char *const *) to, message, NULL, store_result, &sent);
-  wait_for (&sent);
+  pigeon_smtp_session_send_async (session, from, (const char *const *) to, message, NULL, pigeon_tool_store_result,
+                                  &sent);
+  pigeon_tool_wait_for (&sent);
   results = pigeon_smtp_session_send_finish (session, sent, &error);
   if (results == NULL)
     return pigeon_tool_fail (error);
-  pigeon_smtp_session_quit_async (session, NULL, store_result, &quit);
-  wait_for (&quit);
+  pigeon_smtp_session_quit_async (session, NULL, pigeon_tool_store_result, &quit);
+  pigeon_tool_wait_for (&quit);
   pigeon_smtp_session_quit_finish (session, quit, NULL);
   return print_recipients (results);
 }
@@ -247,7 +85,7 @@ smtp_send (PigeonSmtpSession *session, PigeonSasl *credentials, const char *from
 int
 pigeon_tool_smtp_send (int argc, char **argv)
 {
-  g_auto (ConnectionOptions) options = { 0 };
+  g_auto (PigeonToolConnectionOptions) options = { 0 };
   g_autofree char *from = NULL;
   g_auto (GStrv) to = NULL;
   const GOptionEntry entries[] = {
@@ -264,14 +102,14 @@ pigeon_tool_smtp_send (int argc, char **argv)
   g_autoptr (GBytes) message = NULL;
   int status;
 
-  g_option_context_add_group (context, connection_option_group (&options));
+  g_option_context_add_group (context, pigeon_tool_connection_option_group (&options));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return pigeon_tool_usage_error (error->message);
   if (argc != 2)
     return pigeon_tool_usage_error (_ ("give one message file, or - for standard input"));
   if (from == NULL || to == NULL)
     return pigeon_tool_usage_error (_ ("--from and at least one --to are needed"));
-  connection = open_options (&options, TRUE, &credentials, &status);
+  connection = pigeon_tool_connection_open (&options, PIGEON_TOOL_PROTOCOL_SMTP, &credentials, &status);
   if (connection == NULL)
     return status;
   message = read_message (argv[1], &error);
@@ -283,10 +121,11 @@ pigeon_tool_smtp_send (int argc, char **argv)
 
 /* Opens a POP3 session from the options; NULL after printing why. */
 static PigeonPop3Session *
-pop3_open (ConnectionOptions *options, int *status)
+pop3_open (PigeonToolConnectionOptions *options, int *status)
 {
   g_autoptr (PigeonSasl) credentials = NULL;
-  g_autoptr (PigeonConnection) connection = open_options (options, FALSE, &credentials, status);
+  g_autoptr (PigeonConnection) connection =
+      pigeon_tool_connection_open (options, PIGEON_TOOL_PROTOCOL_POP3, &credentials, status);
   g_autoptr (PigeonPop3Session) session = NULL;
   g_autoptr (GAsyncResult) opened = NULL;
   g_autoptr (GError) error = NULL;
@@ -299,8 +138,8 @@ pop3_open (ConnectionOptions *options, int *status)
       return NULL;
     }
   session = pigeon_pop3_session_new (connection);
-  pigeon_pop3_session_open_async (session, credentials, NULL, store_result, &opened);
-  wait_for (&opened);
+  pigeon_pop3_session_open_async (session, credentials, NULL, pigeon_tool_store_result, &opened);
+  pigeon_tool_wait_for (&opened);
   if (!pigeon_pop3_session_open_finish (session, opened, &error))
     {
       *status = pigeon_tool_fail (error);
@@ -314,8 +153,8 @@ pop3_list (PigeonPop3Session *session, GError **error)
 {
   g_autoptr (GAsyncResult) listed = NULL;
 
-  pigeon_pop3_session_list_async (session, NULL, store_result, &listed);
-  wait_for (&listed);
+  pigeon_pop3_session_list_async (session, NULL, pigeon_tool_store_result, &listed);
+  pigeon_tool_wait_for (&listed);
   return pigeon_pop3_session_list_finish (session, listed, error);
 }
 
@@ -325,15 +164,15 @@ pop3_quit (PigeonPop3Session *session)
 {
   g_autoptr (GAsyncResult) quit = NULL;
 
-  pigeon_pop3_session_quit_async (session, NULL, store_result, &quit);
-  wait_for (&quit);
+  pigeon_pop3_session_quit_async (session, NULL, pigeon_tool_store_result, &quit);
+  pigeon_tool_wait_for (&quit);
   pigeon_pop3_session_quit_finish (session, quit, NULL);
 }
 
 int
 pigeon_tool_pop3_list (int argc, char **argv)
 {
-  g_auto (ConnectionOptions) options = { 0 };
+  g_auto (PigeonToolConnectionOptions) options = { 0 };
   const GOptionEntry entries[] = { { NULL } };
   g_autoptr (GOptionContext) context = pigeon_tool_option_context_new (
       NULL, _ ("Prints the number, size and unique id (UIDL) of each message in a POP3 maildrop."), entries);
@@ -342,7 +181,7 @@ pigeon_tool_pop3_list (int argc, char **argv)
   g_autoptr (GPtrArray) list = NULL;
   int status;
 
-  g_option_context_add_group (context, connection_option_group (&options));
+  g_option_context_add_group (context, pigeon_tool_connection_option_group (&options));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return pigeon_tool_usage_error (error->message);
   if (argc != 1)
@@ -364,26 +203,10 @@ pigeon_tool_pop3_list (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
-static gboolean
-write_output (const char *path, GBytes *bytes, GError **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  if (!g_str_equal (path, "-"))
-    return g_file_set_contents (path, data, len, error);
-  if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("cannot write to standard output: %s"), g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 int
 pigeon_tool_pop3_fetch (int argc, char **argv)
 {
-  g_auto (ConnectionOptions) options = { 0 };
+  g_auto (PigeonToolConnectionOptions) options = { 0 };
   g_autofree char *output = NULL;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The file to write, or - for standard output"), "FILE" },
@@ -398,7 +221,7 @@ pigeon_tool_pop3_fetch (int argc, char **argv)
   guint64 number;
   int status;
 
-  g_option_context_add_group (context, connection_option_group (&options));
+  g_option_context_add_group (context, pigeon_tool_connection_option_group (&options));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return pigeon_tool_usage_error (error->message);
   if (argc != 2 || !g_ascii_string_to_unsigned (argv[1], 10, 1, PIGEON_POP3_MAX_MESSAGES, &number, NULL))
@@ -408,10 +231,10 @@ pigeon_tool_pop3_fetch (int argc, char **argv)
   session = pop3_open (&options, &status);
   if (session == NULL)
     return status;
-  pigeon_pop3_session_retrieve_async (session, number, NULL, store_result, &retrieved);
-  wait_for (&retrieved);
+  pigeon_pop3_session_retrieve_async (session, number, NULL, pigeon_tool_store_result, &retrieved);
+  pigeon_tool_wait_for (&retrieved);
   message = pigeon_pop3_session_retrieve_finish (session, retrieved, &error);
-  if (message == NULL || !write_output (output, message, &error))
+  if (message == NULL || !pigeon_tool_write_output (output, message, &error))
     return pigeon_tool_fail (error);
   pop3_quit (session);
   return EXIT_SUCCESS;

@@ -36,6 +36,15 @@ int pigeon_tool_usage_error (const char *message);
 /* Prints "PROGRAM: @error's message"; returns the failure exit status. */
 int pigeon_tool_fail (const GError *error);
 
+/* Writes @bytes to the file at @path, or to standard output for "-". */
+gboolean pigeon_tool_write_output (const char *path, GBytes *bytes, GError **error);
+
+/* The tool is a terminal command: it waits for each operation in turn.
+ * pigeon_tool_store_result() keeps a GAsyncResult in the GAsyncResult *
+ * its user data points at; pigeon_tool_wait_for() iterates until it is set. */
+void pigeon_tool_store_result (GObject *source, GAsyncResult *result, gpointer user_data);
+void pigeon_tool_wait_for (GAsyncResult **result);
+
 /* Options that raise or lower the parser's limits (--max-headers, ...),
  * written into @limits, which starts as the defaults. */
 GOptionGroup *pigeon_tool_limits_option_group (PigeonMimeLimits *limits);

@@ -4,10 +4,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
 #include "pigeon-tool-engine.h"
+#include "pigeon-tool-imap.h"
 #include "pigeon-tool-net.h"
 #include "pigeon-tool-private.h"
 
@@ -26,6 +28,8 @@ static const PigeonToolCommand commands[] = {
   { "smtp-send", pigeon_tool_smtp_send, N_ ("Send a prepared message over SMTP") },
   { "pop3-list", pigeon_tool_pop3_list, N_ ("List the messages of a POP3 maildrop") },
   { "pop3-fetch", pigeon_tool_pop3_fetch, N_ ("Retrieve one message of a POP3 maildrop") },
+  { "imap-list", pigeon_tool_imap_list, N_ ("List the folders of an IMAP account, with roles and counts") },
+  { "imap-fetch", pigeon_tool_imap_fetch, N_ ("Retrieve one message of an IMAP folder") },
   { NULL },
 };
 
@@ -99,6 +103,37 @@ pigeon_tool_fail (const GError *error)
 {
   g_printerr ("%s: %s\n", g_get_prgname (), error->message);
   return PIGEON_TOOL_EXIT_FAILURE;
+}
+
+gboolean
+pigeon_tool_write_output (const char *path, GBytes *bytes, GError **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (!g_str_equal (path, "-"))
+    return g_file_set_contents (path, data, len, error);
+  if (fwrite (data, 1, len, stdout) != len || fflush (stdout) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("cannot write to standard output: %s"), g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+pigeon_tool_store_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+void
+pigeon_tool_wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 int
