@@ -22,7 +22,7 @@ struct _PigeonConnection
 
   char *host;
   guint16 port;
-  PigeonSecurity security;
+  PigeonNetSecurity security;
   GTlsDatabase *ca_database;
   char *pinned; /* upper-case hex, no colons */
   guint connect_timeout;
@@ -87,12 +87,12 @@ pigeon_connection_init (PigeonConnection *self)
 }
 
 PigeonConnection *
-pigeon_connection_new (const char *host, guint16 port, PigeonSecurity security)
+pigeon_connection_new (const char *host, guint16 port, PigeonNetSecurity security)
 {
   PigeonConnection *self;
 
   g_return_val_if_fail (host != NULL, NULL);
-  g_return_val_if_fail (security <= PIGEON_SECURITY_NONE, NULL);
+  g_return_val_if_fail (security <= PIGEON_NET_SECURITY_NONE, NULL);
 
   self = g_object_new (PIGEON_TYPE_CONNECTION, NULL);
   self->host = g_strdup (host);
@@ -115,10 +115,10 @@ pigeon_connection_get_port (PigeonConnection *self)
   return self->port;
 }
 
-PigeonSecurity
+PigeonNetSecurity
 pigeon_connection_get_security (PigeonConnection *self)
 {
-  g_return_val_if_fail (PIGEON_IS_CONNECTION (self), PIGEON_SECURITY_TLS);
+  g_return_val_if_fail (PIGEON_IS_CONNECTION (self), PIGEON_NET_SECURITY_TLS);
   return self->security;
 }
 
@@ -562,7 +562,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Commands are written whole, often pipelined: Nagle's algorithm would
    * only hold the last segment back for an acknowledgement. */
   g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-  if (self->security == PIGEON_SECURITY_NONE && !peer_is_loopback (connection))
+  if (self->security == PIGEON_NET_SECURITY_NONE && !peer_is_loopback (connection))
     {
       pigeon_connection_close (self);
       g_task_return_new_error (task, PIGEON_CONNECTION_ERROR, PIGEON_CONNECTION_ERROR_NOT_LOOPBACK,
@@ -570,7 +570,7 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   pigeon_connection_log (self, PIGEON_LOG_INFO, "connected");
-  if (self->security == PIGEON_SECURITY_TLS)
+  if (self->security == PIGEON_NET_SECURITY_TLS)
     start_tls (g_steal_pointer (&task));
   else
     g_task_return_boolean (task, TRUE);

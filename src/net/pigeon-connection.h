@@ -10,13 +10,13 @@ G_BEGIN_DECLS
 typedef enum
 {
   /* RFC 8314: TLS from the first byte. The default. */
-  PIGEON_SECURITY_TLS,
+  PIGEON_NET_SECURITY_TLS,
   /* RFC 3207 / RFC 2595: plaintext, then a required upgrade to TLS before
    * any credential. Never opportunistic. */
-  PIGEON_SECURITY_STARTTLS,
+  PIGEON_NET_SECURITY_STARTTLS,
   /* No TLS at all: refused unless the peer is a loopback address. */
-  PIGEON_SECURITY_NONE,
-} PigeonSecurity;
+  PIGEON_NET_SECURITY_NONE,
+} PigeonNetSecurity;
 
 #define PIGEON_CONNECTION_ERROR (pigeon_connection_error_quark ())
 
@@ -68,11 +68,11 @@ typedef void (*PigeonProtocolLogFunc) (PigeonConnection *connection,
 #define PIGEON_TYPE_CONNECTION (pigeon_connection_get_type ())
 G_DECLARE_FINAL_TYPE (PigeonConnection, pigeon_connection, PIGEON, CONNECTION, GObject)
 
-PigeonConnection *pigeon_connection_new (const char *host, guint16 port, PigeonSecurity security);
+PigeonConnection *pigeon_connection_new (const char *host, guint16 port, PigeonNetSecurity security);
 
 const char *pigeon_connection_get_host (PigeonConnection *self);
 guint16 pigeon_connection_get_port (PigeonConnection *self);
-PigeonSecurity pigeon_connection_get_security (PigeonConnection *self);
+PigeonNetSecurity pigeon_connection_get_security (PigeonConnection *self);
 
 /* Trusts the CA certificates in @path in addition to the system's store
  * (private servers, tests). */
@@ -95,7 +95,7 @@ void pigeon_connection_set_log_func (PigeonConnection *self,
 void pigeon_connection_set_log_quiet (PigeonConnection *self, gboolean quiet);
 void pigeon_connection_log (PigeonConnection *self, PigeonLogDirection direction, const char *line);
 
-/* Opens TCP, then TLS when the security is PIGEON_SECURITY_TLS. */
+/* Opens TCP, then TLS when the security is PIGEON_NET_SECURITY_TLS. */
 void pigeon_connection_connect_async (PigeonConnection *self,
                                       GCancellable *cancellable,
                                       GAsyncReadyCallback callback,

@@ -11,7 +11,7 @@ pigeon_net_starttls_pending (PigeonConnection *connection)
 {
   g_assert (PIGEON_IS_CONNECTION (connection));
 
-  return pigeon_connection_get_security (connection) == PIGEON_SECURITY_STARTTLS &&
+  return pigeon_connection_get_security (connection) == PIGEON_NET_SECURITY_STARTTLS &&
          !pigeon_connection_is_encrypted (connection);
 }
 

@@ -55,9 +55,9 @@ log_to_stderr (PigeonConnection *connection, PigeonLogDirection direction, const
 
 /* RFC 8314 3.3, RFC 6409, RFC 2595 and RFC 3501 2.1: the usual ports. */
 static guint16
-default_port (PigeonSecurity security, PigeonToolProtocol protocol)
+default_port (PigeonNetSecurity security, PigeonToolProtocol protocol)
 {
-  gboolean tls = security == PIGEON_SECURITY_TLS;
+  gboolean tls = security == PIGEON_NET_SECURITY_TLS;
 
   switch (protocol)
     {
@@ -71,7 +71,7 @@ default_port (PigeonSecurity security, PigeonToolProtocol protocol)
 }
 
 static gboolean
-parse_security (const char *text, PigeonSecurity *security)
+parse_security (const char *text, PigeonNetSecurity *security)
 {
   static const char *const names[] = { "tls", "starttls", "none" };
 
@@ -98,7 +98,7 @@ read_password (const char *path, GError **error)
 
 /* Checks the options; prints what is wrong and sets *@status if anything. */
 static gboolean
-check_options (PigeonToolConnectionOptions *options, PigeonSecurity *security, int *status)
+check_options (PigeonToolConnectionOptions *options, PigeonNetSecurity *security, int *status)
 {
   const char *problem = NULL;
 
@@ -121,7 +121,7 @@ pigeon_tool_connection_open (PigeonToolConnectionOptions *options,
                              PigeonSasl **credentials,
                              int *status)
 {
-  PigeonSecurity security = PIGEON_SECURITY_TLS;
+  PigeonNetSecurity security = PIGEON_NET_SECURITY_TLS;
   g_autoptr (PigeonConnection) connection = NULL;
   g_autofree char *password = NULL;
   g_autoptr (GError) error = NULL;

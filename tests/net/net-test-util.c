@@ -163,7 +163,7 @@ fake_server_count (FakeServer *server, const char *needle)
 }
 
 PigeonConnection *
-net_test_connection (FakeServer *server, PigeonSecurity security)
+net_test_connection (FakeServer *server, PigeonNetSecurity security)
 {
   PigeonConnection *connection = pigeon_connection_new ("127.0.0.1", server->port, security);
   g_autofree char *ca = g_build_filename (net_test_cert_dir (), "ca.pem", NULL);

@@ -37,7 +37,7 @@ void fake_server_assert_no_secret_in_clear (FakeServer *server);
 guint fake_server_count (FakeServer *server, const char *needle);
 
 /* A connection to the fake server, trusting the test CA. */
-PigeonConnection *net_test_connection (FakeServer *server, PigeonSecurity security);
+PigeonConnection *net_test_connection (FakeServer *server, PigeonNetSecurity security);
 
 /* Runs the default main context until *@result is set (bounded: fails the
  * test after 30 s). */

@@ -49,7 +49,7 @@ static void
 test_lines_and_bytes (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("raw-lines");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_NONE);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_NONE);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) literal = NULL;
@@ -93,7 +93,7 @@ static void
 test_line_cap (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("raw-lines");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_NONE);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_NONE);
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
 
@@ -110,7 +110,7 @@ static void
 test_command_timeout (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("raw-silent");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_NONE);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_NONE);
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
   gint64 start;
@@ -128,7 +128,7 @@ static void
 test_cancel (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("raw-silent");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_NONE);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_NONE);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
@@ -151,7 +151,7 @@ test_fingerprint_and_reasons (void)
   g_autofree char *fingerprint = pigeon_certificate_get_fingerprint (certificate);
   g_autofree char *reasons =
       pigeon_certificate_describe_errors (G_TLS_CERTIFICATE_EXPIRED | G_TLS_CERTIFICATE_BAD_IDENTITY);
-  g_autoptr (PigeonConnection) connection = pigeon_connection_new ("127.0.0.1", 1, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = pigeon_connection_new ("127.0.0.1", 1, PIGEON_NET_SECURITY_TLS);
   g_autofree char *lower = g_ascii_strdown (fingerprint, -1);
 
   g_assert_cmpuint (strlen (fingerprint), ==, 32 * 3 - 1);

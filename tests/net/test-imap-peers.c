@@ -71,7 +71,7 @@ peer_free (Peer *peer)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peer, peer_free)
 
 static Peer *
-peer_open (const char *port_variable, PigeonSecurity security, const char *user)
+peer_open (const char *port_variable, PigeonNetSecurity security, const char *user)
 {
   Peer *peer = g_new0 (Peer, 1);
   g_autoptr (GError) error = NULL;
@@ -100,7 +100,7 @@ peer_open (const char *port_variable, PigeonSecurity security, const char *user)
 static Peer *
 peer_open_a (void)
 {
-  return peer_open ("PIGEON_TEST_IMAPS_PORT", PIGEON_SECURITY_TLS, "A");
+  return peer_open ("PIGEON_TEST_IMAPS_PORT", PIGEON_NET_SECURITY_TLS, "A");
 }
 
 static void
@@ -215,7 +215,7 @@ append_messages (Peer *peer, const char *folder, guint count)
 static void
 test_open_starttls (void)
 {
-  g_autoptr (Peer) peer = peer_open ("PIGEON_TEST_IMAP_PORT", PIGEON_SECURITY_STARTTLS, "A");
+  g_autoptr (Peer) peer = peer_open ("PIGEON_TEST_IMAP_PORT", PIGEON_NET_SECURITY_STARTTLS, "A");
 
   g_assert_true (pigeon_imap_session_has_capability (peer->session, "IDLE"));
   /* CAPABILITY in the clear, after TLS, and (from the login OK) after. */
@@ -471,7 +471,7 @@ static void
 test_idle (void)
 {
   g_autoptr (Peer) watcher = peer_open_a ();
-  g_autoptr (Peer) other = peer_open ("PIGEON_TEST_IMAPS_PORT", PIGEON_SECURITY_TLS, "A");
+  g_autoptr (Peer) other = peer_open ("PIGEON_TEST_IMAPS_PORT", PIGEON_NET_SECURITY_TLS, "A");
   g_autoptr (GError) error = NULL;
   g_autoptr (PigeonImapSelected) selected = NULL;
   g_autoptr (PigeonImapSelected) selected2 = NULL;

@@ -294,7 +294,7 @@ on_fetch_signal (PigeonImapSession *session, PigeonImapFetch *fetch, gpointer us
 }
 
 static Fake *
-fake_new (const char *scenario, PigeonSecurity security)
+fake_new (const char *scenario, PigeonNetSecurity security)
 {
   Fake *fake = g_new0 (Fake, 1);
 
@@ -345,7 +345,7 @@ fake_has_event (Fake *fake, const char *event)
 static void
 test_fake_preauth_starttls (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-preauth-starttls", PIGEON_SECURITY_STARTTLS);
+  g_autoptr (Fake) fake = fake_new ("imap-preauth-starttls", PIGEON_NET_SECURITY_STARTTLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_false (fake_open (fake, &error));
@@ -357,7 +357,7 @@ test_fake_preauth_starttls (void)
 static void
 test_fake_preauth_tls (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-preauth-tls", PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new ("imap-preauth-tls", PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_true (fake_open (fake, &error));
@@ -371,7 +371,7 @@ test_fake_preauth_tls (void)
 static void
 test_fake_starttls (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-starttls", PIGEON_SECURITY_STARTTLS);
+  g_autoptr (Fake) fake = fake_new ("imap-starttls", PIGEON_NET_SECURITY_STARTTLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_true (fake_open (fake, &error));
@@ -395,7 +395,7 @@ test_fake_starttls (void)
 static void
 test_fake_inject_after_goahead (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-inject-after-goahead", PIGEON_SECURITY_STARTTLS);
+  g_autoptr (Fake) fake = fake_new ("imap-inject-after-goahead", PIGEON_NET_SECURITY_STARTTLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_false (fake_open (fake, &error));
@@ -407,7 +407,7 @@ test_fake_inject_after_goahead (void)
 static void
 test_fake_no_starttls (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-no-starttls", PIGEON_SECURITY_STARTTLS);
+  g_autoptr (Fake) fake = fake_new ("imap-no-starttls", PIGEON_NET_SECURITY_STARTTLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_false (fake_open (fake, &error));
@@ -419,7 +419,7 @@ test_fake_no_starttls (void)
 static void
 test_fake_logindisabled (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-logindisabled", PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new ("imap-logindisabled", PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_false (fake_open (fake, &error));
@@ -431,7 +431,7 @@ test_fake_logindisabled (void)
 static void
 test_fake_login (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-login", PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new ("imap-login", PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
 
   g_assert_true (fake_open (fake, &error));
@@ -479,7 +479,7 @@ fake_fetch (Fake *fake, GPtrArray *fetches, GError **error)
 static void
 test_fake_fetch_interleaved (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-fetch-interleaved", PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new ("imap-fetch-interleaved", PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) fetches = g_ptr_array_new_with_free_func (g_free);
 
@@ -501,7 +501,7 @@ test_fake_fetch_interleaved (void)
 static void
 fetch_expect_error (const char *scenario, GQuark domain, int code)
 {
-  g_autoptr (Fake) fake = fake_new (scenario, PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new (scenario, PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) fetches = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GAsyncResult) result = NULL;
@@ -539,7 +539,7 @@ test_fake_bye_mid_command (void)
 static void
 noop_expect_protocol_error (const char *scenario)
 {
-  g_autoptr (Fake) fake = fake_new (scenario, PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new (scenario, PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
 
@@ -565,7 +565,7 @@ test_fake_unknown_tag (void)
 static void
 test_fake_sync_literal (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-sync-literal", PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new ("imap-sync-literal", PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GBytes) message = g_bytes_new_static ("Subject: x\r\n\r\nhi\r\n", 18);
@@ -589,7 +589,7 @@ test_fake_sync_literal (void)
 static void
 test_fake_rev2 (void)
 {
-  g_autoptr (Fake) fake = fake_new ("imap-rev2", PIGEON_SECURITY_TLS);
+  g_autoptr (Fake) fake = fake_new ("imap-rev2", PIGEON_NET_SECURITY_TLS);
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) listed = NULL;
   g_autoptr (GAsyncResult) searched = NULL;

@@ -21,7 +21,7 @@ env (const char *name)
 }
 
 static PigeonConnection *
-peer_connection (const char *port_variable, PigeonSecurity security)
+peer_connection (const char *port_variable, PigeonNetSecurity security)
 {
   PigeonConnection *connection = pigeon_connection_new (env ("PIGEON_TEST_HOST"), atoi (env (port_variable)), security);
   g_autoptr (GError) error = NULL;
@@ -32,7 +32,7 @@ peer_connection (const char *port_variable, PigeonSecurity security)
 
 static GError *
 smtp_send (const char *port_variable,
-           PigeonSecurity security,
+           PigeonNetSecurity security,
            const char *password,
            const char *const *to,
            const char *message)
@@ -81,7 +81,7 @@ pop3_close (Pop3 *pop3)
 }
 
 static GError *
-pop3_open (Pop3 *pop3, const char *port_variable, PigeonSecurity security, const char *password)
+pop3_open (Pop3 *pop3, const char *port_variable, PigeonNetSecurity security, const char *password)
 {
   g_autoptr (PigeonSasl) credentials = pigeon_sasl_new_password (env ("PIGEON_TEST_USER_B"), password);
   g_autoptr (GAsyncResult) opened = NULL;
@@ -134,7 +134,7 @@ pop3_wait_for (Pop3 *pop3, const char *needle, GBytes **message)
   for (guint attempt = 0; attempt < 100; attempt++)
     {
       g_autoptr (GError) error =
-          pop3_open (pop3, "PIGEON_TEST_POP3S_PORT", PIGEON_SECURITY_TLS, env ("PIGEON_TEST_PASSWORD_B"));
+          pop3_open (pop3, "PIGEON_TEST_POP3S_PORT", PIGEON_NET_SECURITY_TLS, env ("PIGEON_TEST_PASSWORD_B"));
 
       g_assert_no_error (error);
       for (guint i = 0; i < pop3->list->len; i++)
@@ -198,7 +198,8 @@ test_send_and_read_back (void)
   const char *data;
   PigeonPop3Message *entry;
 
-  error = smtp_send ("PIGEON_TEST_SMTP_PORT", PIGEON_SECURITY_STARTTLS, env ("PIGEON_TEST_PASSWORD_A"), to, message);
+  error =
+      smtp_send ("PIGEON_TEST_SMTP_PORT", PIGEON_NET_SECURITY_STARTTLS, env ("PIGEON_TEST_PASSWORD_A"), to, message);
   g_assert_no_error (error);
   number = pop3_wait_for (&pop3, "attachments-roundtrip@pigeon.test", &received);
   g_assert_cmpuint (number, >, 0);
@@ -219,7 +220,7 @@ test_send_and_read_back (void)
   pop3_close (&pop3);
 
   /* Read through STLS (Dovecot's LOGINDISABLED port) this time. */
-  error = pop3_open (&pop3, "PIGEON_TEST_POP3_PORT", PIGEON_SECURITY_STARTTLS, env ("PIGEON_TEST_PASSWORD_B"));
+  error = pop3_open (&pop3, "PIGEON_TEST_POP3_PORT", PIGEON_NET_SECURITY_STARTTLS, env ("PIGEON_TEST_PASSWORD_B"));
   g_assert_no_error (error);
   g_assert_true (pigeon_connection_is_encrypted (pop3.connection));
   for (guint i = 0; i < pop3.list->len; i++)
@@ -243,7 +244,7 @@ test_seed_scenario_4 (void)
   Pop3 pop3 = { 0 };
   guint number;
 
-  error = smtp_send ("PIGEON_TEST_SMTPS_PORT", PIGEON_SECURITY_TLS, env ("PIGEON_TEST_PASSWORD_A"), to, message);
+  error = smtp_send ("PIGEON_TEST_SMTPS_PORT", PIGEON_NET_SECURITY_TLS, env ("PIGEON_TEST_PASSWORD_A"), to, message);
   g_assert_no_error (error);
   number = pop3_wait_for (&pop3, "scenario4@pigeon.test", &received);
   g_assert_cmpuint (number, >, 0);
@@ -263,9 +264,9 @@ test_wrong_passwords (void)
 {
   const char *to[] = { env ("PIGEON_TEST_USER_B"), NULL };
   g_autoptr (GError) smtp =
-      smtp_send ("PIGEON_TEST_SMTPS_PORT", PIGEON_SECURITY_TLS, "wrong", to, "Subject: x\r\n\r\n");
+      smtp_send ("PIGEON_TEST_SMTPS_PORT", PIGEON_NET_SECURITY_TLS, "wrong", to, "Subject: x\r\n\r\n");
   Pop3 pop3 = { 0 };
-  g_autoptr (GError) pop = pop3_open (&pop3, "PIGEON_TEST_POP3S_PORT", PIGEON_SECURITY_TLS, "wrong");
+  g_autoptr (GError) pop = pop3_open (&pop3, "PIGEON_TEST_POP3S_PORT", PIGEON_NET_SECURITY_TLS, "wrong");
 
   g_assert_error (smtp, PIGEON_SMTP_ERROR, PIGEON_SMTP_ERROR_AUTH_FAILED);
   g_assert_error (pop, PIGEON_POP3_ERROR, PIGEON_POP3_ERROR_AUTH_FAILED);
@@ -278,8 +279,8 @@ static void
 test_no_auth_in_clear (void)
 {
   const char *to[] = { env ("PIGEON_TEST_USER_B"), NULL };
-  g_autoptr (GError) error = smtp_send ("PIGEON_TEST_SMTP_PORT", PIGEON_SECURITY_NONE, env ("PIGEON_TEST_PASSWORD_A"),
-                                        to, "Subject: x\r\n\r\n");
+  g_autoptr (GError) error = smtp_send ("PIGEON_TEST_SMTP_PORT", PIGEON_NET_SECURITY_NONE,
+                                        env ("PIGEON_TEST_PASSWORD_A"), to, "Subject: x\r\n\r\n");
 
   g_assert_error (error, PIGEON_SMTP_ERROR, PIGEON_SMTP_ERROR_AUTH_UNAVAILABLE);
 }

@@ -153,7 +153,7 @@ quit_session (PigeonPop3Session *session)
 
 /* Lists, retrieves both messages, and deletes only the confirmed one. */
 static void
-check_session (const char *scenario, PigeonSecurity security)
+check_session (const char *scenario, PigeonNetSecurity security)
 {
   g_autoptr (FakeServer) server = fake_server_start (scenario);
   g_autoptr (PigeonConnection) connection = net_test_connection (server, security);
@@ -196,13 +196,13 @@ check_session (const char *scenario, PigeonSecurity security)
 static void
 test_stls (void)
 {
-  check_session ("pop3-stls", PIGEON_SECURITY_STARTTLS);
+  check_session ("pop3-stls", PIGEON_NET_SECURITY_STARTTLS);
 }
 
 static void
 test_implicit (void)
 {
-  check_session ("pop3-implicit", PIGEON_SECURITY_TLS);
+  check_session ("pop3-implicit", PIGEON_NET_SECURITY_TLS);
 }
 
 /* LIST and RETR arrive one byte per segment. */
@@ -210,7 +210,7 @@ static void
 test_split (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("pop3-split");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonPop3Session) session = pigeon_pop3_session_new (connection);
   g_autoptr (GError) error = open_session (session);
   g_autoptr (GPtrArray) list = NULL;
@@ -227,7 +227,7 @@ test_split (void)
 }
 
 static FakeServer *
-open_expecting (const char *scenario, PigeonSecurity security, GQuark domain, int code, GError **out)
+open_expecting (const char *scenario, PigeonNetSecurity security, GQuark domain, int code, GError **out)
 {
   FakeServer *server = fake_server_start (scenario);
   g_autoptr (PigeonConnection) connection = net_test_connection (server, security);
@@ -248,7 +248,7 @@ static void
 test_inject_after_goahead (void)
 {
   g_autoptr (FakeServer) server =
-      open_expecting ("pop3-inject-after-goahead", PIGEON_SECURITY_STARTTLS, PIGEON_CONNECTION_ERROR,
+      open_expecting ("pop3-inject-after-goahead", PIGEON_NET_SECURITY_STARTTLS, PIGEON_CONNECTION_ERROR,
                       PIGEON_CONNECTION_ERROR_STARTTLS_INJECTION, NULL);
 
   g_assert_cmpuint (g_bytes_get_size (server->tls), ==, 0);
@@ -257,8 +257,8 @@ test_inject_after_goahead (void)
 static void
 test_inject_with_capa (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("pop3-inject-with-capa", PIGEON_SECURITY_STARTTLS, PIGEON_POP3_ERROR,
-                                                  PIGEON_POP3_ERROR_PROTOCOL, NULL);
+  g_autoptr (FakeServer) server = open_expecting ("pop3-inject-with-capa", PIGEON_NET_SECURITY_STARTTLS,
+                                                  PIGEON_POP3_ERROR, PIGEON_POP3_ERROR_PROTOCOL, NULL);
 
   g_assert_cmpuint (fake_server_count (server, "STLS"), ==, 0);
 }
@@ -266,7 +266,7 @@ test_inject_with_capa (void)
 static void
 test_no_stls (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("pop3-no-stls", PIGEON_SECURITY_STARTTLS, PIGEON_POP3_ERROR,
+  g_autoptr (FakeServer) server = open_expecting ("pop3-no-stls", PIGEON_NET_SECURITY_STARTTLS, PIGEON_POP3_ERROR,
                                                   PIGEON_POP3_ERROR_STARTTLS_UNAVAILABLE, NULL);
 
   g_assert_cmpuint (fake_server_count (server, "USER"), ==, 0);
@@ -276,7 +276,7 @@ static void
 test_refused_stls (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (FakeServer) server = open_expecting ("pop3-refuse-stls", PIGEON_SECURITY_STARTTLS, PIGEON_POP3_ERROR,
+  g_autoptr (FakeServer) server = open_expecting ("pop3-refuse-stls", PIGEON_NET_SECURITY_STARTTLS, PIGEON_POP3_ERROR,
                                                   PIGEON_POP3_ERROR_STARTTLS_UNAVAILABLE, &error);
 
   /* Text sent before TLS is the attacker's to choose: never shown. */
@@ -289,7 +289,7 @@ static void
 test_apop_timestamp_forgotten (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("pop3-apop-clear");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_STARTTLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_STARTTLS);
   g_autoptr (PigeonPop3Session) session = pigeon_pop3_session_new (connection);
   g_autoptr (GError) error = open_session (session);
 
@@ -305,7 +305,7 @@ static void
 test_drop_during_retr (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("pop3-drop-during-retr");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonPop3Session) session = pigeon_pop3_session_new (connection);
   g_autoptr (GError) error = open_session (session);
   g_autoptr (GPtrArray) list = NULL;
@@ -332,7 +332,7 @@ static void
 test_long_line (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("pop3-long-line");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonPop3Session) session = pigeon_pop3_session_new (connection);
   g_autoptr (GError) error = open_session (session);
   g_autoptr (GBytes) message = NULL;
@@ -348,7 +348,7 @@ static void
 test_size_limit (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("pop3-implicit");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonPop3Session) session = pigeon_pop3_session_new (connection);
   g_autoptr (GError) error = open_session (session);
   g_autoptr (GPtrArray) list = NULL;
@@ -370,7 +370,7 @@ static void
 test_in_use (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("pop3-in-use");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonPop3Session) session = pigeon_pop3_session_new (connection);
   g_autoptr (GError) error = open_session (session);
 
@@ -383,14 +383,14 @@ test_in_use (void)
 static void
 test_cert_expired (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("pop3-cert-expired", PIGEON_SECURITY_TLS, PIGEON_CONNECTION_ERROR,
+  g_autoptr (FakeServer) server = open_expecting ("pop3-cert-expired", PIGEON_NET_SECURITY_TLS, PIGEON_CONNECTION_ERROR,
                                                   PIGEON_CONNECTION_ERROR_CERTIFICATE, NULL);
 }
 
 static void
 test_tls11 (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("pop3-tls11", PIGEON_SECURITY_STARTTLS, PIGEON_CONNECTION_ERROR,
+  g_autoptr (FakeServer) server = open_expecting ("pop3-tls11", PIGEON_NET_SECURITY_STARTTLS, PIGEON_CONNECTION_ERROR,
                                                   PIGEON_CONNECTION_ERROR_TLS_VERSION, NULL);
 }
 

@@ -181,7 +181,7 @@ quit_session (PigeonSmtpSession *session)
 
 /* Opens a session to @scenario and expects it to fail with @domain/@code. */
 static FakeServer *
-open_expecting (const char *scenario, PigeonSecurity security, GQuark domain, int code, GError **out)
+open_expecting (const char *scenario, PigeonNetSecurity security, GQuark domain, int code, GError **out)
 {
   FakeServer *server = fake_server_start (scenario);
   g_autoptr (PigeonConnection) connection = net_test_connection (server, security);
@@ -198,7 +198,7 @@ open_expecting (const char *scenario, PigeonSecurity security, GQuark domain, in
 }
 
 static void
-check_delivery (const char *scenario, PigeonSecurity security)
+check_delivery (const char *scenario, PigeonNetSecurity security)
 {
   g_autoptr (FakeServer) server = fake_server_start (scenario);
   g_autoptr (PigeonConnection) connection = net_test_connection (server, security);
@@ -230,19 +230,19 @@ check_delivery (const char *scenario, PigeonSecurity security)
 static void
 test_starttls_pipelining (void)
 {
-  check_delivery ("smtp-starttls", PIGEON_SECURITY_STARTTLS);
+  check_delivery ("smtp-starttls", PIGEON_NET_SECURITY_STARTTLS);
 }
 
 static void
 test_starttls_no_pipelining (void)
 {
-  check_delivery ("smtp-starttls-nopipelining", PIGEON_SECURITY_STARTTLS);
+  check_delivery ("smtp-starttls-nopipelining", PIGEON_NET_SECURITY_STARTTLS);
 }
 
 static void
 test_implicit_tls (void)
 {
-  check_delivery ("smtp-implicit", PIGEON_SECURITY_TLS);
+  check_delivery ("smtp-implicit", PIGEON_NET_SECURITY_TLS);
 }
 
 /* Every reply arrives one byte per segment: multi-line replies are
@@ -251,7 +251,7 @@ static void
 test_split_replies (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("smtp-split");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = open_session (session, TRUE);
   const PigeonSmtpCapabilities *caps = pigeon_smtp_session_get_capabilities (session);
@@ -266,7 +266,7 @@ static void
 test_inject_after_goahead (void)
 {
   g_autoptr (FakeServer) server =
-      open_expecting ("smtp-inject-after-goahead", PIGEON_SECURITY_STARTTLS, PIGEON_CONNECTION_ERROR,
+      open_expecting ("smtp-inject-after-goahead", PIGEON_NET_SECURITY_STARTTLS, PIGEON_CONNECTION_ERROR,
                       PIGEON_CONNECTION_ERROR_STARTTLS_INJECTION, NULL);
 
   g_assert_cmpuint (g_bytes_get_size (server->tls), ==, 0);
@@ -276,8 +276,8 @@ test_inject_after_goahead (void)
 static void
 test_inject_with_ehlo (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("smtp-inject-with-ehlo", PIGEON_SECURITY_STARTTLS, PIGEON_SMTP_ERROR,
-                                                  PIGEON_SMTP_ERROR_PROTOCOL, NULL);
+  g_autoptr (FakeServer) server = open_expecting ("smtp-inject-with-ehlo", PIGEON_NET_SECURITY_STARTTLS,
+                                                  PIGEON_SMTP_ERROR, PIGEON_SMTP_ERROR_PROTOCOL, NULL);
 
   g_assert_cmpuint (fake_server_count (server, "STARTTLS"), ==, 0);
 }
@@ -287,7 +287,7 @@ static void
 test_caps_before_tls_forgotten (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("smtp-caps-before-tls");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_STARTTLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_STARTTLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = open_session (session, TRUE);
   const PigeonSmtpCapabilities *caps = pigeon_smtp_session_get_capabilities (session);
@@ -309,7 +309,7 @@ test_caps_before_tls_forgotten (void)
 static void
 test_no_starttls (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("smtp-no-starttls", PIGEON_SECURITY_STARTTLS, PIGEON_SMTP_ERROR,
+  g_autoptr (FakeServer) server = open_expecting ("smtp-no-starttls", PIGEON_NET_SECURITY_STARTTLS, PIGEON_SMTP_ERROR,
                                                   PIGEON_SMTP_ERROR_STARTTLS_UNAVAILABLE, NULL);
 
   g_assert_cmpuint (g_bytes_get_size (server->tls), ==, 0);
@@ -319,8 +319,8 @@ static void
 test_refused_starttls (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (FakeServer) server = open_expecting ("smtp-refuse-starttls", PIGEON_SECURITY_STARTTLS, PIGEON_SMTP_ERROR,
-                                                  PIGEON_SMTP_ERROR_STARTTLS_UNAVAILABLE, &error);
+  g_autoptr (FakeServer) server = open_expecting ("smtp-refuse-starttls", PIGEON_NET_SECURITY_STARTTLS,
+                                                  PIGEON_SMTP_ERROR, PIGEON_SMTP_ERROR_STARTTLS_UNAVAILABLE, &error);
 
   /* Text sent before TLS is the attacker's to choose: never shown. */
   g_assert_null (strstr (error->message, "ALERT"));
@@ -330,8 +330,8 @@ static void
 test_alert_before_tls (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (FakeServer) server = open_expecting ("smtp-alert-greeting", PIGEON_SECURITY_STARTTLS, PIGEON_SMTP_ERROR,
-                                                  PIGEON_SMTP_ERROR_STARTTLS_UNAVAILABLE, &error);
+  g_autoptr (FakeServer) server = open_expecting ("smtp-alert-greeting", PIGEON_NET_SECURITY_STARTTLS,
+                                                  PIGEON_SMTP_ERROR, PIGEON_SMTP_ERROR_STARTTLS_UNAVAILABLE, &error);
 
   g_assert_null (strstr (error->message, "ALERT"));
 }
@@ -340,7 +340,7 @@ static void
 check_421 (const char *scenario)
 {
   g_autoptr (FakeServer) server = fake_server_start (scenario);
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = open_session (session, TRUE);
   g_autoptr (GPtrArray) results = NULL;
@@ -372,7 +372,7 @@ static void
 test_drop_during_data (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("smtp-drop-during-data");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = open_session (session, TRUE);
   g_autoptr (GString) big = g_string_new ("Subject: big\r\n\r\n");
@@ -391,7 +391,7 @@ test_drop_during_data (void)
 static void
 test_long_line (void)
 {
-  g_autoptr (FakeServer) server = open_expecting ("smtp-long-line", PIGEON_SECURITY_TLS, PIGEON_CONNECTION_ERROR,
+  g_autoptr (FakeServer) server = open_expecting ("smtp-long-line", PIGEON_NET_SECURITY_TLS, PIGEON_CONNECTION_ERROR,
                                                   PIGEON_CONNECTION_ERROR_LINE_TOO_LONG, NULL);
 }
 
@@ -399,7 +399,7 @@ static void
 test_recipients (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("smtp-reject-rcpt");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = open_session (session, TRUE);
   static const char *const mixed[] = { "bob@fake.test", "nobody@fake.test", "later@fake.test", NULL };
@@ -437,7 +437,7 @@ static void
 test_size_limit (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("smtp-small-size");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = open_session (session, TRUE);
   g_autoptr (GPtrArray) results = NULL;
@@ -451,7 +451,7 @@ test_size_limit (void)
 }
 
 static void
-check_bad_certificate (const char *scenario, PigeonSecurity security, GTlsCertificateFlags flag)
+check_bad_certificate (const char *scenario, PigeonNetSecurity security, GTlsCertificateFlags flag)
 {
   g_autoptr (FakeServer) server = fake_server_start (scenario);
   g_autoptr (PigeonConnection) connection = net_test_connection (server, security);
@@ -474,25 +474,25 @@ check_bad_certificate (const char *scenario, PigeonSecurity security, GTlsCertif
 static void
 test_cert_self_signed (void)
 {
-  check_bad_certificate ("smtp-cert-selfsigned", PIGEON_SECURITY_TLS, G_TLS_CERTIFICATE_UNKNOWN_CA);
+  check_bad_certificate ("smtp-cert-selfsigned", PIGEON_NET_SECURITY_TLS, G_TLS_CERTIFICATE_UNKNOWN_CA);
 }
 
 static void
 test_cert_expired (void)
 {
-  check_bad_certificate ("smtp-cert-expired", PIGEON_SECURITY_TLS, G_TLS_CERTIFICATE_EXPIRED);
+  check_bad_certificate ("smtp-cert-expired", PIGEON_NET_SECURITY_TLS, G_TLS_CERTIFICATE_EXPIRED);
 }
 
 static void
 test_cert_wrong_host (void)
 {
-  check_bad_certificate ("smtp-cert-wronghost", PIGEON_SECURITY_TLS, G_TLS_CERTIFICATE_BAD_IDENTITY);
+  check_bad_certificate ("smtp-cert-wronghost", PIGEON_NET_SECURITY_TLS, G_TLS_CERTIFICATE_BAD_IDENTITY);
 }
 
 static void
 test_cert_starttls_self_signed (void)
 {
-  check_bad_certificate ("smtp-starttls-cert-selfsigned", PIGEON_SECURITY_STARTTLS, G_TLS_CERTIFICATE_UNKNOWN_CA);
+  check_bad_certificate ("smtp-starttls-cert-selfsigned", PIGEON_NET_SECURITY_STARTTLS, G_TLS_CERTIFICATE_UNKNOWN_CA);
 }
 
 /* The person accepted the self-signed certificate: its fingerprint, and
@@ -504,7 +504,7 @@ test_cert_pinned (void)
   g_autoptr (GTlsCertificate) certificate = g_tls_certificate_new_from_file (path, NULL);
   g_autofree char *fingerprint = pigeon_certificate_get_fingerprint (certificate);
   g_autoptr (FakeServer) server = fake_server_start ("smtp-cert-selfsigned");
-  g_autoptr (PigeonConnection) connection = pigeon_connection_new ("127.0.0.1", server->port, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = pigeon_connection_new ("127.0.0.1", server->port, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GError) error = NULL;
 
@@ -519,7 +519,7 @@ test_cert_pinned (void)
 /* A server that offers no more than TLS 1.1 is refused, whether GnuTLS
  * refuses it in the handshake or our own check after it does. */
 static void
-check_tls11 (const char *scenario, PigeonSecurity security)
+check_tls11 (const char *scenario, PigeonNetSecurity security)
 {
   g_autoptr (FakeServer) server = fake_server_start (scenario);
   g_autoptr (PigeonConnection) connection = net_test_connection (server, security);
@@ -538,13 +538,13 @@ check_tls11 (const char *scenario, PigeonSecurity security)
 static void
 test_tls11 (void)
 {
-  check_tls11 ("smtp-tls11", PIGEON_SECURITY_TLS);
+  check_tls11 ("smtp-tls11", PIGEON_NET_SECURITY_TLS);
 }
 
 static void
 test_starttls_tls11 (void)
 {
-  check_tls11 ("smtp-starttls-tls11", PIGEON_SECURITY_STARTTLS);
+  check_tls11 ("smtp-starttls-tls11", PIGEON_NET_SECURITY_STARTTLS);
 }
 
 static void
@@ -558,7 +558,7 @@ static void
 test_log_redacted (void)
 {
   g_autoptr (FakeServer) server = fake_server_start ("smtp-implicit");
-  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_SECURITY_TLS);
+  g_autoptr (PigeonConnection) connection = net_test_connection (server, PIGEON_NET_SECURITY_TLS);
   g_autoptr (PigeonSmtpSession) session = pigeon_smtp_session_new (connection);
   g_autoptr (GString) log = g_string_new (NULL);
   g_autoptr (GError) error = NULL;

@@ -868,7 +868,7 @@ on_greeting (GObject *source, GAsyncResult *result, gpointer user_data)
   /* A PREAUTH in the clear skips STARTTLS: refuse it when TLS was required
    * (RFC 2595 3.1; USENIX Security 2021, "PREAUTH"). */
   if (status == PIGEON_IMAP_STATUS_PREAUTH &&
-      pigeon_connection_get_security (self->connection) == PIGEON_SECURITY_STARTTLS)
+      pigeon_connection_get_security (self->connection) == PIGEON_NET_SECURITY_STARTTLS)
     {
       open_fail (task, g_error_new_literal (PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_STARTTLS,
                                             _ ("The server skipped STARTTLS with PREAUTH; the connection was closed")));
@@ -877,7 +877,7 @@ on_greeting (GObject *source, GAsyncResult *result, gpointer user_data)
   data->authenticated = status == PIGEON_IMAP_STATUS_PREAUTH;
   /* The greeting's [CAPABILITY] is used only when no STARTTLS follows: in
    * the clear it may be forged, and it is asked again after TLS anyway. */
-  if (pigeon_connection_get_security (self->connection) == PIGEON_SECURITY_STARTTLS)
+  if (pigeon_connection_get_security (self->connection) == PIGEON_NET_SECURITY_STARTTLS)
     session_update_capabilities (self, NULL, 0);
   open_next (task);
 }

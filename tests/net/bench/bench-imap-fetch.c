@@ -71,7 +71,7 @@ main (int argc, char *argv[])
 
   g_return_val_if_fail (argc >= 2, 2);
   connection = pigeon_connection_new (g_getenv ("PIGEON_TEST_HOST"), atoi (g_getenv ("PIGEON_TEST_IMAPS_PORT")),
-                                      PIGEON_SECURITY_TLS);
+                                      PIGEON_NET_SECURITY_TLS);
   pigeon_connection_set_ca_file (connection, g_getenv ("PIGEON_TEST_CA"), NULL);
   session = pigeon_imap_session_new (connection);
   sasl = pigeon_sasl_new_password (g_getenv ("PIGEON_TEST_USER_A"), g_getenv ("PIGEON_TEST_PASSWORD_A"));

@@ -98,7 +98,7 @@ main (int argc, char *argv[])
   bench.from = g_getenv ("PIGEON_TEST_USER_A");
   bench.to[0] = g_getenv ("PIGEON_TEST_USER_B");
   connection = pigeon_connection_new (g_getenv ("PIGEON_TEST_HOST"), atoi (g_getenv ("PIGEON_TEST_SMTPS_PORT")),
-                                      PIGEON_SECURITY_TLS);
+                                      PIGEON_NET_SECURITY_TLS);
   if (!pigeon_connection_set_ca_file (connection, g_getenv ("PIGEON_TEST_CA"), &error))
     g_error ("%s", error->message);
   credentials = pigeon_sasl_new_password (bench.from, g_getenv ("PIGEON_TEST_PASSWORD_A"));
