@@ -143,35 +143,88 @@ imap_fetch_message (PigeonImapSession *session, const char *folder, const char *
   return g_steal_pointer (&message);
 }
 
+/* One line of --headers: UID, size, flags, sender and subject. */
+static void
+print_summary (PigeonImapFetch *fetch, gpointer user_data)
+{
+  g_autofree char *flags = fetch->flags != NULL ? g_strjoinv (" ", fetch->flags) : g_strdup ("");
+  PigeonImapEnvelope *envelope = fetch->envelope;
+  PigeonMimeAddress *from = envelope != NULL && envelope->from->len > 0 ? envelope->from->pdata[0] : NULL;
+  guint *count = user_data;
+
+  g_print ("%u\t%" G_GUINT64_FORMAT "\t%s\t%s\t%s\n", fetch->uid, fetch->size, *flags != '\0' ? flags : "-",
+           from != NULL && from->address != NULL ? from->address : "-",
+           envelope != NULL && envelope->subject != NULL ? envelope->subject : "");
+  (*count)++;
+}
+
+/* EXAMINE, then UID FETCH 1:* of the summary items, a line each. */
+static gboolean
+imap_print_headers (PigeonImapSession *session, const char *folder, GError **error)
+{
+  g_autoptr (GAsyncResult) selected = NULL;
+  g_autoptr (GAsyncResult) fetched = NULL;
+  g_autoptr (PigeonImapSelected) state = NULL;
+  guint count = 0;
+
+  pigeon_imap_session_select_async (session, folder, TRUE, NULL, NULL, NULL, NULL, pigeon_tool_store_result, &selected);
+  pigeon_tool_wait_for (&selected);
+  state = pigeon_imap_session_select_finish (session, selected, error);
+  if (state == NULL)
+    return FALSE;
+  if (state->exists == 0)
+    return TRUE;
+  pigeon_imap_session_fetch_async (session, "1:*",
+                                   PIGEON_IMAP_FETCH_UID | PIGEON_IMAP_FETCH_FLAGS | PIGEON_IMAP_FETCH_SIZE |
+                                       PIGEON_IMAP_FETCH_ENVELOPE,
+                                   NULL, 0, print_summary, &count, NULL, pigeon_tool_store_result, &fetched);
+  pigeon_tool_wait_for (&fetched);
+  return pigeon_imap_session_fetch_finish (session, fetched, error);
+}
+
 int
 pigeon_tool_imap_fetch (int argc, char **argv)
 {
   g_auto (PigeonToolConnectionOptions) options = { 0 };
   g_autofree char *output = NULL;
+  gboolean headers = FALSE;
+  gint64 uid = 0;
   const GOptionEntry entries[] = {
+    { "headers", 0, 0, G_OPTION_ARG_NONE, &headers, N_ ("Print a line per message: UID, size, flags, sender, subject"),
+      NULL },
+    { "uid", 0, 0, G_OPTION_ARG_INT64, &uid, N_ ("The UID of the message to write"), "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The file to write, or - for standard output"), "FILE" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = pigeon_tool_option_context_new (
-      _ ("FOLDER UID"), _ ("Retrieves the message with UID in an IMAP folder, as stored; it stays unread."), entries);
+      _ ("FOLDER"),
+      _ ("Prints a summary line per message of an IMAP folder (--headers), or writes the message with a UID "
+         "(--uid N --output FILE) as stored; messages stay unread."),
+      entries);
   g_autoptr (PigeonImapSession) session = NULL;
   g_autoptr (GBytes) message = NULL;
   g_autoptr (GError) error = NULL;
-  guint64 uid;
+  g_autofree char *uid_text = NULL;
   int status = EXIT_SUCCESS;
 
   if (!parse_args (context, &options, &argc, &argv, &status))
     return status;
-  if (argc != 3 || !g_ascii_string_to_unsigned (argv[2], 10, 1, G_MAXUINT32, &uid, NULL))
-    return pigeon_tool_usage_error (_ ("give a folder and the UID of one message in it"));
-  if (output == NULL)
-    return pigeon_tool_usage_error (_ ("--output is needed"));
+  if (argc != 2)
+    return pigeon_tool_usage_error (_ ("give one folder"));
+  if (headers == (uid != 0) || (uid != 0 && output == NULL) || uid < 0 || uid > G_MAXUINT32)
+    return pigeon_tool_usage_error (_ ("give either --headers, or --uid N with --output FILE"));
   session = imap_open (&options, &status);
   if (session == NULL)
     return status;
-  message = imap_fetch_message (session, argv[1], argv[2], &error);
-  if (message == NULL || !pigeon_tool_write_output (output, message, &error))
+  if (headers && !imap_print_headers (session, argv[1], &error))
     return pigeon_tool_fail (error);
+  if (!headers)
+    {
+      uid_text = g_strdup_printf ("%" G_GINT64_FORMAT, uid);
+      message = imap_fetch_message (session, argv[1], uid_text, &error);
+      if (message == NULL || !pigeon_tool_write_output (output, message, &error))
+        return pigeon_tool_fail (error);
+    }
   imap_logout (session);
   return EXIT_SUCCESS;
 }

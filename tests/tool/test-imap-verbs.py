@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""pigeon-tool imap-list and imap-fetch against the real Dovecot of
+"""pigeon-tool imap-list and imap-fetch (--headers, --uid) against the real Dovecot of
 tests/peers: the folder rows, a message byte for byte that stays unread,
 no password in --log, and a one-line failure for a missing UID.
 
@@ -40,15 +40,22 @@ def main(tool):
                        b'C: ' in listed.stderr and password.encode() not in listed.stderr))
 
         output = os.path.join(scratch, 'message.eml')
-        fetched = subprocess.run([tool, 'imap-fetch'] + connection + ['INBOX', '1', '--output', output],
+        fetched = subprocess.run([tool, 'imap-fetch'] + connection + ['INBOX', '--uid', '1', '--output', output],
                                  capture_output=True)
         checks.append(('imap-fetch writes the message byte for byte',
                        fetched.returncode == 0 and open(output, 'rb').read() == MESSAGE))
+        summary = subprocess.run([tool, 'imap-fetch'] + connection + ['INBOX', '--headers'], capture_output=True)
+        # The flags column may hold \Recent, which is the server's to decide.
+        fields = summary.stdout.rstrip(b'\n').split(b'\t')
+        checks.append(('imap-fetch --headers prints a line per message',
+                       summary.returncode == 0 and summary.stdout.count(b'\n') == 1 and len(fields) == 5
+                       and fields[:2] == [b'1', b'%d' % len(MESSAGE)] and b'\\Seen' not in fields[2]
+                       and fields[3:] == [b'alice@pigeon.test', b'imap verbs']))
         imap.select('INBOX', readonly=True)
         flags = imap.fetch('1', '(FLAGS)')[1][0]
         checks.append(('the fetched message stays unread', b'\\Seen' not in flags))
 
-        missing = subprocess.run([tool, 'imap-fetch'] + connection + ['INBOX', '99', '--output', output],
+        missing = subprocess.run([tool, 'imap-fetch'] + connection + ['INBOX', '--uid', '99', '--output', output],
                                  capture_output=True)
         checks.append(('a missing UID fails with one line',
                        missing.returncode == 1 and missing.stderr.count(b'\n') == 1))
