@@ -62,16 +62,13 @@ store_password (PigeonEngine *self, GTask *task, PigeonEngineDirection direction
 {
   AddData *data = g_task_get_task_data (task);
   PigeonAccount *account = data->account;
-  gboolean in = direction == PIGEON_ENGINE_INCOMING;
-  const char *host = in ? pigeon_account_get_incoming_host (account) : pigeon_account_get_outgoing_host (account);
-  guint port = in ? pigeon_account_get_incoming_port (account) : pigeon_account_get_outgoing_port (account);
-  const char *user =
-      in ? pigeon_account_get_incoming_username (account) : pigeon_account_get_outgoing_username (account);
+  const char *host, *user;
+  PigeonSecurity security;
+  guint port;
 
+  pigeon_engine_server_of (account, direction, &host, &port, &security, &user);
   if (host == NULL)
     return;
-  if (user == NULL || *user == '\0')
-    user = pigeon_account_get_address (account);
   data->pending++;
   pigeon_credentials_store_async (pigeon_engine_get_credentials (self),
                                   pigeon_engine_protocol_name (account, direction), host, port, user, data->password,
@@ -229,16 +226,13 @@ pigeon_engine_save_account_finish (PigeonEngine *self, GAsyncResult *result, GEr
 static void
 forget_password (PigeonEngine *self, PigeonAccount *account, PigeonEngineDirection direction)
 {
-  gboolean in = direction == PIGEON_ENGINE_INCOMING;
-  const char *host = in ? pigeon_account_get_incoming_host (account) : pigeon_account_get_outgoing_host (account);
-  guint port = in ? pigeon_account_get_incoming_port (account) : pigeon_account_get_outgoing_port (account);
-  const char *user =
-      in ? pigeon_account_get_incoming_username (account) : pigeon_account_get_outgoing_username (account);
+  const char *host, *user;
+  PigeonSecurity security;
+  guint port;
 
+  pigeon_engine_server_of (account, direction, &host, &port, &security, &user);
   if (host == NULL)
     return;
-  if (user == NULL || *user == '\0')
-    user = pigeon_account_get_address (account);
   pigeon_credentials_forget_async (pigeon_engine_get_credentials (self),
                                    pigeon_engine_protocol_name (account, direction), host, port, user, NULL, NULL,
                                    NULL);

@@ -22,6 +22,13 @@ typedef enum
 const char *pigeon_engine_protocol_name (PigeonAccount *account, PigeonEngineDirection direction);
 /* "the incoming server mail.example.org:995", for messages. */
 char *pigeon_engine_describe_server (PigeonAccount *account, PigeonEngineDirection direction);
+/* The account's server in @direction; the user defaults to the address. */
+void pigeon_engine_server_of (PigeonAccount *account,
+                              PigeonEngineDirection direction,
+                              const char **host,
+                              guint *port,
+                              PigeonSecurity *security,
+                              const char **user);
 /* Rewrites @error (see pigeon_engine_error_explain()) for that server, and
  * remembers a certificate that was not trusted. */
 GError *pigeon_engine_explain (PigeonEngine *self,

@@ -376,13 +376,13 @@ pigeon_engine_protocol_name (PigeonAccount *account, PigeonEngineDirection direc
   return pigeon_account_get_incoming_protocol (account) == PIGEON_PROTOCOL_POP3 ? "pop3" : "imap";
 }
 
-static void
-server_of (PigeonAccount *account,
-           PigeonEngineDirection direction,
-           const char **host,
-           guint *port,
-           PigeonSecurity *security,
-           const char **user)
+void
+pigeon_engine_server_of (PigeonAccount *account,
+                         PigeonEngineDirection direction,
+                         const char **host,
+                         guint *port,
+                         PigeonSecurity *security,
+                         const char **user)
 {
   gboolean in = direction == PIGEON_ENGINE_INCOMING;
 
@@ -401,7 +401,7 @@ pigeon_engine_describe_server (PigeonAccount *account, PigeonEngineDirection dir
   guint port;
   PigeonSecurity security;
 
-  server_of (account, direction, &host, &port, &security, &user);
+  pigeon_engine_server_of (account, direction, &host, &port, &security, &user);
   if (direction == PIGEON_ENGINE_INCOMING)
     return g_strdup_printf (_ ("the incoming server %s:%u"), host, port);
   return g_strdup_printf (_ ("the outgoing server %s:%u"), host, port);
@@ -460,7 +460,7 @@ pigeon_engine_build_connection (PigeonEngine *self,
   g_autoptr (PigeonConnection) connection = NULL;
   g_autofree char *pin = NULL;
 
-  server_of (account, direction, &host, &port, &security, &user);
+  pigeon_engine_server_of (account, direction, &host, &port, &security, &user);
   if (host == NULL || *host == '\0' || port == 0 || port > 65535)
     {
       g_autofree char *what = pigeon_engine_describe_server (account, direction);
@@ -531,7 +531,7 @@ pigeon_engine_get_sasl_async (PigeonEngine *self,
   PigeonSecurity security;
 
   g_task_set_source_tag (task, pigeon_engine_get_sasl_async);
-  server_of (account, direction, &host, &port, &security, &user);
+  pigeon_engine_server_of (account, direction, &host, &port, &security, &user);
   data->account = g_object_ref (account);
   data->direction = direction;
   data->user = g_strdup (user);
