@@ -275,20 +275,6 @@ parse_header_block (Parser *p, PigeonMimePart *part, gsize pos)
   return pos;
 }
 
-static const PigeonMimeField *
-find_field (PigeonMimePart *part, const char *name, gsize name_len)
-{
-  for (guint i = 0; i < part->fields->len; i++)
-    {
-      const PigeonMimeField *field = &g_array_index (part->fields, PigeonMimeField, i);
-
-      if (field->name_len == name_len && g_ascii_strncasecmp (field->name, name, name_len) == 0)
-        return field;
-    }
-
-  return NULL;
-}
-
 /* Content-Type values are parsed from their unfolded form; most are on
  * one line and need no copy. */
 static PigeonMimeContentType *
@@ -307,8 +293,8 @@ parse_content_type_field (const PigeonMimeField *field)
 static void
 apply_mime_fields (PigeonMimePart *part, gboolean in_digest)
 {
-  const PigeonMimeField *type = find_field (part, "Content-Type", 12);
-  const PigeonMimeField *encoding = find_field (part, "Content-Transfer-Encoding", 25);
+  const PigeonMimeField *type = pigeon_mime_part_find_field (part, "Content-Type");
+  const PigeonMimeField *encoding = pigeon_mime_part_find_field (part, "Content-Transfer-Encoding");
   PigeonMimeContentType *content_type = NULL;
 
   if (type != NULL)
@@ -379,8 +365,7 @@ usable_boundary (PigeonMimePart *part)
 static gboolean
 is_embedded_message (PigeonMimePart *part)
 {
-  return g_str_equal (part->content_type->type, "message") &&
-         (g_str_equal (part->content_type->subtype, "rfc822") || g_str_equal (part->content_type->subtype, "global")) &&
+  return pigeon_mime_part_is_message (part) &&
          (part->encoding == PIGEON_MIME_ENCODING_7BIT || part->encoding == PIGEON_MIME_ENCODING_8BIT ||
           part->encoding == PIGEON_MIME_ENCODING_BINARY);
 }

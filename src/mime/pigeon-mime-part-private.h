@@ -43,6 +43,10 @@ PigeonMimePart *pigeon_mime_part_new (GBytes *bytes, guint depth);
  * default for a child of @parent_type ("multipart/digest" gives
  * message/rfc822, RFC 2046 5.1.5). */
 void pigeon_mime_part_set_content_type (PigeonMimePart *self, PigeonMimeContentType *content_type, gboolean in_digest);
+/* The first field named @name (case-insensitive), or NULL. */
+const PigeonMimeField *pigeon_mime_part_find_field (PigeonMimePart *self, const char *name);
+/* message/rfc822 or message/global (RFC 6532 3.7): a part that holds a message. */
+gboolean pigeon_mime_part_is_message (PigeonMimePart *self);
 void pigeon_mime_part_add_child (PigeonMimePart *self, PigeonMimePart *child);
 void pigeon_mime_part_set_message (PigeonMimePart *self, PigeonMimeMessage *message);
 /* A message over @bytes whose root is @root (taken), for embedded

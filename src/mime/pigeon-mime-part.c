@@ -113,7 +113,7 @@ pigeon_mime_part_get_header_at (
   return field->name;
 }
 
-static const PigeonMimeField *
+const PigeonMimeField *
 pigeon_mime_part_find_field (PigeonMimePart *self, const char *name)
 {
   gsize name_len = strlen (name);
@@ -372,13 +372,19 @@ pigeon_mime_part_parse_encoded_message (PigeonMimePart *self)
   pigeon_mime_part_set_message (self, pigeon_mime_message_new_with_root (decoded, root));
 }
 
+gboolean
+pigeon_mime_part_is_message (PigeonMimePart *self)
+{
+  return g_str_equal (self->content_type->type, "message") &&
+         (g_str_equal (self->content_type->subtype, "rfc822") || g_str_equal (self->content_type->subtype, "global"));
+}
+
 PigeonMimeMessage *
 pigeon_mime_part_get_message (PigeonMimePart *self)
 {
   g_return_val_if_fail (PIGEON_MIME_IS_PART (self), NULL);
 
-  if (self->message == NULL && self->children == NULL && g_str_equal (self->content_type->type, "message") &&
-      (g_str_equal (self->content_type->subtype, "rfc822") || g_str_equal (self->content_type->subtype, "global")) &&
+  if (self->message == NULL && self->children == NULL && pigeon_mime_part_is_message (self) &&
       !(self->flags & PIGEON_MIME_PART_LIMIT_REACHED))
     pigeon_mime_part_parse_encoded_message (self);
 
