@@ -337,6 +337,14 @@ pigeon_mime_part_get_text (PigeonMimePart *self, gboolean *fallback)
   return pigeon_mime_charset_to_utf8 (pigeon_mime_part_get_charset (self), data != NULL ? data : "", len, fallback);
 }
 
+gboolean
+pigeon_mime_part_is_multipart (PigeonMimePart *self)
+{
+  g_return_val_if_fail (PIGEON_MIME_IS_PART (self), FALSE);
+
+  return self->children != NULL;
+}
+
 guint
 pigeon_mime_part_get_n_children (PigeonMimePart *self)
 {

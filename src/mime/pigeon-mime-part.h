@@ -77,6 +77,9 @@ GBytes *pigeon_mime_part_decode (PigeonMimePart *self);
  * that the charset was unknown or wrong (may be NULL). */
 char *pigeon_mime_part_get_text (PigeonMimePart *self, gboolean *fallback);
 
+/* Whether the parser split this part into children: a multipart with a
+ * usable boundary, within the limits. A multipart kept whole is a leaf. */
+gboolean pigeon_mime_part_is_multipart (PigeonMimePart *self);
 /* Children of a multipart, in order; 0 for other parts. */
 guint pigeon_mime_part_get_n_children (PigeonMimePart *self);
 PigeonMimePart *pigeon_mime_part_get_child (PigeonMimePart *self, guint index);

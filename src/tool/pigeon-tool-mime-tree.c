@@ -81,14 +81,6 @@ write_encoding (PigeonJsonWriter *writer, PigeonMimePart *part)
   pigeon_json_writer_string (writer, lower != NULL ? lower : pigeon_mime_encoding_to_string (encoding));
 }
 
-/* A multipart the parser could not split (no boundary, or past a limit)
- * is kept as one leaf, so that its body can still be seen. */
-static gboolean
-is_opaque (PigeonMimePart *part)
-{
-  return (pigeon_mime_part_get_flags (part) & (PIGEON_MIME_PART_NO_BOUNDARY | PIGEON_MIME_PART_LIMIT_REACHED)) != 0;
-}
-
 static void
 write_part (PigeonJsonWriter *writer, PigeonMimePart *part)
 {
@@ -115,7 +107,7 @@ write_part (PigeonJsonWriter *writer, PigeonMimePart *part)
       pigeon_json_writer_member (writer, "message");
       write_message (writer, embedded);
     }
-  else if (g_str_has_prefix (pigeon_mime_part_get_mime_type (part), "multipart/") && !is_opaque (part))
+  else if (pigeon_mime_part_is_multipart (part))
     {
       pigeon_json_writer_member (writer, "parts");
       pigeon_json_writer_begin_array (writer);

@@ -152,6 +152,7 @@ test_multipart_mixed (void)
   g_autoptr (GBytes) data = NULL;
 
   g_assert_cmpstr (pigeon_mime_part_get_mime_type (root), ==, "multipart/mixed");
+  g_assert_true (pigeon_mime_part_is_multipart (root));
   g_assert_cmpuint (pigeon_mime_part_get_n_children (root), ==, 2);
   text = pigeon_mime_part_get_child (root, 0);
   attachment = pigeon_mime_part_get_child (root, 1);
@@ -430,6 +431,7 @@ test_multipart_without_boundary (void)
 
   g_assert_cmpuint (pigeon_mime_part_get_n_children (root), ==, 0);
   g_assert_true (pigeon_mime_part_get_flags (root) & PIGEON_MIME_PART_NO_BOUNDARY);
+  g_assert_false (pigeon_mime_part_is_multipart (root));
 }
 
 /* A line that is not a field ends the header block, even without the
