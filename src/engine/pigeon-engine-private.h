@@ -61,6 +61,12 @@ void pigeon_engine_open_pop3_async (PigeonEngine *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data);
 PigeonPop3Session *pigeon_engine_open_pop3_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+void pigeon_engine_open_imap_async (PigeonEngine *self,
+                                    PigeonAccount *account,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+PigeonImapSession *pigeon_engine_open_imap_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
 void pigeon_engine_open_smtp_async (PigeonEngine *self,
                                     PigeonAccount *account,
                                     GCancellable *cancellable,
@@ -87,6 +93,13 @@ void pigeon_engine_ensure_folder_async (PigeonEngine *self,
                                         gpointer user_data);
 PigeonFolder *pigeon_engine_ensure_folder_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
 PigeonFolder *pigeon_engine_find_role (PigeonEngine *self, PigeonAccount *account, PigeonFolderRole role);
+
+/* pigeon-engine-actions.c: how to undo the last move or delete. */
+typedef struct _PigeonEngineUndo PigeonEngineUndo;
+void pigeon_engine_undo_free (PigeonEngineUndo *undo);
+/* Replaces the recorded undo (NULL: forgets it); notifies "can-undo". */
+void pigeon_engine_set_undo (PigeonEngine *self, PigeonEngineUndo *undo);
+PigeonEngineUndo *pigeon_engine_take_undo (PigeonEngine *self);
 
 /* pigeon-engine-pop3.c */
 void pigeon_engine_pop3_download_async (PigeonEngine *self,

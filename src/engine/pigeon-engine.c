@@ -24,6 +24,7 @@ struct _PigeonEngine
   GHashTable *working;  /* account id -> status text */
   GHashTable *rejected; /* "host:port" -> fingerprint */
   char *status;
+  PigeonEngineUndo *undo; /* the last move or delete, or NULL */
 
   /* pigeon_engine_start() */
   gboolean running;
@@ -42,6 +43,7 @@ enum
   PROP_STORE,
   PROP_BUSY,
   PROP_STATUS,
+  PROP_CAN_UNDO,
   N_PROPS
 };
 
@@ -80,6 +82,7 @@ pigeon_engine_finalize (GObject *object)
   g_hash_table_destroy (self->timers);
   g_hash_table_destroy (self->backoff);
   g_free (self->status);
+  g_clear_pointer (&self->undo, pigeon_engine_undo_free);
   G_OBJECT_CLASS (pigeon_engine_parent_class)->finalize (object);
 }
 
@@ -95,6 +98,9 @@ pigeon_engine_get_property (GObject *object, guint prop_id, GValue *value, GPara
       break;
     case PROP_BUSY:
       g_value_set_boolean (value, pigeon_engine_get_busy (self));
+      break;
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->undo != NULL);
       break;
     case PROP_STATUS:
       g_value_set_string (value, self->status);
@@ -119,6 +125,8 @@ pigeon_engine_class_init (PigeonEngineClass *klass)
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL,
                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CAN_UNDO] = g_param_spec_boolean (
+      "can-undo", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (account, done, total): done of total messages of the current work. */
@@ -557,6 +565,8 @@ session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (PIGEON_IS_POP3_SESSION (source))
     ok = pigeon_pop3_session_open_finish (PIGEON_POP3_SESSION (source), result, &error);
+  else if (PIGEON_IS_IMAP_SESSION (source))
+    ok = pigeon_imap_session_open_finish (PIGEON_IMAP_SESSION (source), result, &error);
   else
     ok = pigeon_smtp_session_open_finish (PIGEON_SMTP_SESSION (source), result, &error);
   if (!ok)
@@ -585,6 +595,14 @@ open_sasl_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (data->connection == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->direction == PIGEON_ENGINE_INCOMING &&
+      pigeon_account_get_incoming_protocol (data->account) == PIGEON_PROTOCOL_IMAP)
+    {
+      data->session = G_OBJECT (pigeon_imap_session_new (data->connection));
+      pigeon_imap_session_open_async (PIGEON_IMAP_SESSION (data->session), sasl, g_task_get_cancellable (task),
+                                      session_opened_cb, g_object_ref (task));
       return;
     }
   if (data->direction == PIGEON_ENGINE_INCOMING)
@@ -635,6 +653,22 @@ pigeon_engine_open_pop3_finish (PigeonEngine *self, GAsyncResult *result, GError
 }
 
 void
+pigeon_engine_open_imap_async (PigeonEngine *self,
+                               PigeonAccount *account,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  open_session (self, account, PIGEON_ENGINE_INCOMING, pigeon_engine_open_imap_async, cancellable, callback, user_data);
+}
+
+PigeonImapSession *
+pigeon_engine_open_imap_finish (PigeonEngine *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
 pigeon_engine_open_smtp_async (PigeonEngine *self,
                                PigeonAccount *account,
                                GCancellable *cancellable,
@@ -648,6 +682,36 @@ PigeonSmtpSession *
 pigeon_engine_open_smtp_finish (PigeonEngine *self, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Undo */
+
+gboolean
+pigeon_engine_get_can_undo (PigeonEngine *self)
+{
+  g_return_val_if_fail (PIGEON_IS_ENGINE (self), FALSE);
+  return self->undo != NULL;
+}
+
+PigeonEngineUndo *
+pigeon_engine_take_undo (PigeonEngine *self)
+{
+  PigeonEngineUndo *undo = g_steal_pointer (&self->undo);
+
+  if (undo != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  return undo;
+}
+
+void
+pigeon_engine_set_undo (PigeonEngine *self, PigeonEngineUndo *undo)
+{
+  gboolean had = self->undo != NULL;
+
+  g_clear_pointer (&self->undo, pigeon_engine_undo_free);
+  self->undo = undo;
+  if (had != (undo != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
 }
 
 /* Folders */

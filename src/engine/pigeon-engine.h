@@ -116,6 +116,91 @@ gboolean pigeon_engine_flush_outbox_finish (PigeonEngine *self, GAsyncResult *re
 /* TRUE when the server refused this queued message for good. */
 gboolean pigeon_engine_is_outgoing_rejected (PigeonEngine *self, const PigeonOutboxItem *item);
 
+/* Reading: the raw message from the store; for an IMAP message whose body
+ * was never fetched, it is fetched from its folder on the server, stored,
+ * then returned. */
+void pigeon_engine_load_body_async (PigeonEngine *self,
+                                    PigeonMessage *message,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+GBytes *pigeon_engine_load_body_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+
+/* User actions on @messages (PigeonMessage) of one account: applied to the
+ * store at once, queued, and replayed to the server in the background; a
+ * change the server refuses is reverted locally and reported as
+ * "account-error". Each is finished with pigeon_engine_action_finish(). */
+void pigeon_engine_set_flags_async (PigeonEngine *self,
+                                    GPtrArray *messages,
+                                    PigeonMessageFlags set,
+                                    PigeonMessageFlags clear,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+/* Can be undone (see pigeon_engine_undo_async()). */
+void pigeon_engine_move_messages_async (PigeonEngine *self,
+                                        GPtrArray *messages,
+                                        PigeonFolder *from,
+                                        PigeonFolder *to,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+/* Moves to the account's Archive folder; fails with
+ * PIGEON_ENGINE_ERROR_NOT_SUPPORTED when it has none. Can be undone. */
+void pigeon_engine_archive_messages_async (PigeonEngine *self,
+                                           GPtrArray *messages,
+                                           PigeonFolder *from,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+/* Moves to the account's Trash (made when missing), which can be undone;
+ * in the Trash itself, deletes for good. */
+void pigeon_engine_delete_messages_async (PigeonEngine *self,
+                                          GPtrArray *messages,
+                                          PigeonFolder *from,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+gboolean pigeon_engine_action_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+/* Undo of the last move, archive or delete to Trash: the "can-undo"
+ * property notifies. */
+gboolean pigeon_engine_get_can_undo (PigeonEngine *self);
+void pigeon_engine_undo_async (PigeonEngine *self,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+gboolean pigeon_engine_undo_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+
+/* Drafts: @draft_id 0 saves a new draft, else replaces that one. Durable
+ * locally when the callback runs; an IMAP account's Drafts folder gets the
+ * new copy in the background, and then loses the older one. */
+void pigeon_engine_save_draft_async (PigeonEngine *self,
+                                     PigeonAccount *account,
+                                     gint64 draft_id,
+                                     GBytes *raw,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean pigeon_engine_save_draft_finish (PigeonEngine *self, GAsyncResult *result, gint64 *out_id, GError **error);
+/* The draft was sent or discarded: removes it here and on the server. */
+void pigeon_engine_discard_draft_async (
+    PigeonEngine *self, gint64 draft_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+gboolean pigeon_engine_discard_draft_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+
+/* Server search for what the cache does not hold: IMAP UID SEARCH of
+ * @query's words in the account's folders (@account NULL: every IMAP
+ * account); the summaries of matches not cached yet are fetched into the
+ * store, so that pigeon_store_search() finds them. Returns how many
+ * messages were added. */
+void pigeon_engine_search_server_async (PigeonEngine *self,
+                                        PigeonAccount *account,
+                                        const char *query,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean
+pigeon_engine_search_server_finish (PigeonEngine *self, GAsyncResult *result, guint *out_added, GError **error);
+
 /* Works in the background: syncs every account and sends the outbox now,
  * then every account's sync interval, and again when the network comes
  * back (GNetworkMonitor); failures are retried with a growing delay
