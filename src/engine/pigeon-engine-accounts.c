@@ -82,18 +82,13 @@ account_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   PigeonEngine *self = g_task_get_source_object (task);
   AddData *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autofree char *ca_file = g_strdup (g_object_get_data (G_OBJECT (data->account), "pigeon-ca-file"));
-  guint delete_after = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (data->account), "pigeon-delete-after"));
 
   if (!pigeon_store_write_finish (PIGEON_STORE (source), result, NULL, &error))
     {
       g_task_return_error (task, pigeon_engine_error_explain (error, NULL));
       return;
     }
-  if (ca_file != NULL)
-    pigeon_engine_set_ca_file (self, data->account, ca_file);
-  if (delete_after > 0)
-    pigeon_engine_set_pop3_delete_after (self, data->account, delete_after);
+  pigeon_engine_keep_new_settings (self, data->account);
 
   data->pending = 1;
   if (pigeon_account_get_incoming_protocol (data->account) == PIGEON_PROTOCOL_POP3)

@@ -80,6 +80,10 @@ void pigeon_engine_end_work (PigeonEngine *self, PigeonAccount *account);
 void pigeon_engine_emit_progress (PigeonEngine *self, PigeonAccount *account, guint done, guint total);
 void pigeon_engine_emit_error (PigeonEngine *self, PigeonAccount *account, const GError *error);
 
+/* Moves the settings given to @account before it had an id into the
+ * settings file, once the store gave it one. */
+void pigeon_engine_keep_new_settings (PigeonEngine *self, PigeonAccount *account);
+
 /* $XDG_DATA_HOME/pigeon/engine/ACCOUNT-ID-NAME: the engine's own state
  * files for an account. */
 char *pigeon_engine_state_path (PigeonAccount *account, const char *name);

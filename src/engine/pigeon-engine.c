@@ -303,67 +303,143 @@ save_settings (PigeonEngine *self)
     g_warning ("Cannot save %s: %s", self->settings_path, error ? error->message : g_strerror (errno));
 }
 
+/* A new account (id 0) keeps its settings on the object until it is saved
+ * (see pigeon_engine_add_account_async()). Strings are kept on the account
+ * object too, so that the returned pointer lives as long as it. */
+static const char *
+get_string_setting (PigeonEngine *self, PigeonAccount *account, const char *key)
+{
+  g_autofree char *group = NULL;
+  g_autofree char *data_key = g_strconcat ("pigeon-", key, NULL);
+  char *value;
+
+  if (pigeon_account_get_id (account) == 0)
+    return g_object_get_data (G_OBJECT (account), data_key);
+  group = settings_group (account);
+  value = g_key_file_get_string (self->settings, group, key, NULL);
+  g_object_set_data_full (G_OBJECT (account), data_key, value, g_free);
+  return value;
+}
+
+static void
+set_string_setting (PigeonEngine *self, PigeonAccount *account, const char *key, const char *value)
+{
+  g_autofree char *group = NULL;
+
+  if (pigeon_account_get_id (account) == 0)
+    {
+      g_autofree char *data_key = g_strconcat ("pigeon-", key, NULL);
+
+      g_object_set_data_full (G_OBJECT (account), data_key, g_strdup (value), g_free);
+      return;
+    }
+  group = settings_group (account);
+  if (value != NULL && *value != '\0')
+    g_key_file_set_string (self->settings, group, key, value);
+  else
+    g_key_file_remove_key (self->settings, group, key, NULL);
+  save_settings (self);
+}
+
+static guint
+get_uint_setting (PigeonEngine *self, PigeonAccount *account, const char *key)
+{
+  const char *value = get_string_setting (self, account, key);
+
+  return value != NULL ? (guint) g_ascii_strtoull (value, NULL, 10) : 0;
+}
+
+static void
+set_uint_setting (PigeonEngine *self, PigeonAccount *account, const char *key, guint value)
+{
+  g_autofree char *text = g_strdup_printf ("%u", value);
+
+  set_string_setting (self, account, key, text);
+}
+
+void
+pigeon_engine_keep_new_settings (PigeonEngine *self, PigeonAccount *account)
+{
+  static const char *const keys[] = { "ca-file", "pop3-delete-after-days", "signature", "reply-to", "offline-days" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *data_key = g_strconcat ("pigeon-", keys[i], NULL);
+      g_autofree char *value = g_strdup (g_object_get_data (G_OBJECT (account), data_key));
+
+      if (value != NULL)
+        set_string_setting (self, account, keys[i], value);
+    }
+}
+
 const char *
 pigeon_engine_get_ca_file (PigeonEngine *self, PigeonAccount *account)
 {
-  g_autofree char *group = NULL;
-  char *value;
-
   g_return_val_if_fail (PIGEON_IS_ENGINE (self), NULL);
-  if (pigeon_account_get_id (account) == 0)
-    return g_object_get_data (G_OBJECT (account), "pigeon-ca-file");
-  group = settings_group (account);
-  value = g_key_file_get_string (self->settings, group, "ca-file", NULL);
-  /* Kept on the account object, so that the pointer lives as long as it. */
-  g_object_set_data_full (G_OBJECT (account), "pigeon-ca-file", value, g_free);
-  return value;
+  return get_string_setting (self, account, "ca-file");
 }
 
 void
 pigeon_engine_set_ca_file (PigeonEngine *self, PigeonAccount *account, const char *path)
 {
-  g_autofree char *group = NULL;
-
   g_return_if_fail (PIGEON_IS_ENGINE (self));
-  if (pigeon_account_get_id (account) == 0)
-    {
-      g_object_set_data_full (G_OBJECT (account), "pigeon-ca-file", g_strdup (path), g_free);
-      return;
-    }
-  group = settings_group (account);
-  if (path != NULL)
-    g_key_file_set_string (self->settings, group, "ca-file", path);
-  else
-    g_key_file_remove_key (self->settings, group, "ca-file", NULL);
-  save_settings (self);
+  set_string_setting (self, account, "ca-file", path);
 }
 
 guint
 pigeon_engine_get_pop3_delete_after (PigeonEngine *self, PigeonAccount *account)
 {
-  g_autofree char *group = NULL;
-
   g_return_val_if_fail (PIGEON_IS_ENGINE (self), 0);
-  if (pigeon_account_get_id (account) == 0)
-    return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (account), "pigeon-delete-after"));
-  group = settings_group (account);
-  return g_key_file_get_integer (self->settings, group, "pop3-delete-after-days", NULL);
+  return get_uint_setting (self, account, "pop3-delete-after-days");
 }
 
 void
 pigeon_engine_set_pop3_delete_after (PigeonEngine *self, PigeonAccount *account, guint days)
 {
-  g_autofree char *group = NULL;
-
   g_return_if_fail (PIGEON_IS_ENGINE (self));
-  if (pigeon_account_get_id (account) == 0)
-    {
-      g_object_set_data (G_OBJECT (account), "pigeon-delete-after", GUINT_TO_POINTER (days));
-      return;
-    }
-  group = settings_group (account);
-  g_key_file_set_integer (self->settings, group, "pop3-delete-after-days", days);
-  save_settings (self);
+  set_uint_setting (self, account, "pop3-delete-after-days", days);
+}
+
+const char *
+pigeon_engine_get_signature (PigeonEngine *self, PigeonAccount *account)
+{
+  g_return_val_if_fail (PIGEON_IS_ENGINE (self), NULL);
+  return get_string_setting (self, account, "signature");
+}
+
+void
+pigeon_engine_set_signature (PigeonEngine *self, PigeonAccount *account, const char *signature)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  set_string_setting (self, account, "signature", signature);
+}
+
+const char *
+pigeon_engine_get_reply_to (PigeonEngine *self, PigeonAccount *account)
+{
+  g_return_val_if_fail (PIGEON_IS_ENGINE (self), NULL);
+  return get_string_setting (self, account, "reply-to");
+}
+
+void
+pigeon_engine_set_reply_to (PigeonEngine *self, PigeonAccount *account, const char *address)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  set_string_setting (self, account, "reply-to", address);
+}
+
+guint
+pigeon_engine_get_offline_days (PigeonEngine *self, PigeonAccount *account)
+{
+  g_return_val_if_fail (PIGEON_IS_ENGINE (self), 0);
+  return get_uint_setting (self, account, "offline-days");
+}
+
+void
+pigeon_engine_set_offline_days (PigeonEngine *self, PigeonAccount *account, guint days)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  set_uint_setting (self, account, "offline-days", days);
 }
 
 char *

@@ -44,6 +44,16 @@ void pigeon_engine_set_ca_file (PigeonEngine *self, PigeonAccount *account, cons
  * @days ago (0: never). */
 guint pigeon_engine_get_pop3_delete_after (PigeonEngine *self, PigeonAccount *account);
 void pigeon_engine_set_pop3_delete_after (PigeonEngine *self, PigeonAccount *account, guint days);
+/* Identity: the signature (plain text, without the "-- " line; NULL for
+ * none) and the Reply-To address (NULL for none). */
+const char *pigeon_engine_get_signature (PigeonEngine *self, PigeonAccount *account);
+void pigeon_engine_set_signature (PigeonEngine *self, PigeonAccount *account, const char *signature);
+const char *pigeon_engine_get_reply_to (PigeonEngine *self, PigeonAccount *account);
+void pigeon_engine_set_reply_to (PigeonEngine *self, PigeonAccount *account, const char *address);
+/* IMAP: bodies of messages from the last @days are downloaded by the sync
+ * for offline reading (0: only on demand). */
+guint pigeon_engine_get_offline_days (PigeonEngine *self, PigeonAccount *account);
+void pigeon_engine_set_offline_days (PigeonEngine *self, PigeonAccount *account, guint days);
 
 /* Saves a new @account (id 0), makes its local folders (POP3: Inbox and
  * Sent), and stores @password (may be NULL) for its servers. Settings set
