@@ -483,44 +483,112 @@ open_databases (PigeonStore *self, GError **error)
 static gboolean load_accounts (PigeonStore *self, GError **error);
 static void restart_snapshot (PigeonStore *self);
 
-PigeonStore *
-pigeon_store_open (const char *path, GError **error)
+static PigeonStore *
+store_new (const char *path)
 {
-  g_autoptr (PigeonStore) self = NULL;
-  g_autoptr (GError) damage = NULL;
-  g_autofree char *dir = NULL;
+  PigeonStore *self = g_object_new (PIGEON_TYPE_STORE, NULL);
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  self = g_object_new (PIGEON_TYPE_STORE, NULL);
   self->path = g_strdup (path);
   self->marker_path = g_strconcat (path, ".open", NULL);
   self->context = g_main_context_ref_thread_default ();
-  dir = g_path_get_dirname (path);
+  return self;
+}
+
+/* The slow part of opening, which touches no object anyone can see yet: it
+ * may run in a thread. Opens, checks, migrates, and rebuilds a damaged
+ * database. */
+static gboolean
+open_files (PigeonStore *self, GError **error)
+{
+  g_autoptr (GError) damage = NULL;
+  g_autofree char *dir = g_path_get_dirname (self->path);
+
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
-      return NULL;
+      return FALSE;
     }
-  if (!open_databases (self, &damage))
+  if (open_databases (self, &damage))
+    return TRUE;
+  if (!g_error_matches (damage, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
     {
-      if (!g_error_matches (damage, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
-        {
-          g_propagate_error (error, g_steal_pointer (&damage));
-          return NULL;
-        }
-      g_clear_pointer (&self->reader, pigeon_db_free);
-      self->notice = pigeon_store_recover (path, damage, error);
-      if (self->notice == NULL || !open_databases (self, error))
-        return NULL;
+      g_propagate_error (error, g_steal_pointer (&damage));
+      return FALSE;
     }
+  g_clear_pointer (&self->reader, pigeon_db_free);
+  self->notice = pigeon_store_recover (self->path, damage, error);
+  return self->notice != NULL && open_databases (self, error);
+}
+
+/* The rest, on the thread of the main context: the writer, and the live
+ * accounts and folders. */
+static gboolean
+start (PigeonStore *self, GError **error)
+{
   restart_snapshot (self);
   self->jobs = g_async_queue_new ();
   self->writer = g_thread_new ("pigeon-store-writer", writer_main, self);
   if (!load_accounts (self, error))
-    return NULL;
+    return FALSE;
   pigeon_store_index_old_bodies (self);
+  return TRUE;
+}
+
+PigeonStore *
+pigeon_store_open (const char *path, GError **error)
+{
+  g_autoptr (PigeonStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = store_new (path);
+  if (!open_files (self, error) || !start (self, error))
+    return NULL;
   return g_steal_pointer (&self);
+}
+
+static void
+open_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  PigeonStore *self = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (open_files (self, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+pigeon_store_open_async (const char *path, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pigeon_store_open_async);
+  g_task_set_task_data (task, store_new (path), g_object_unref);
+  g_task_run_in_thread (task, open_in_thread);
+}
+
+PigeonStore *
+pigeon_store_open_finish (GAsyncResult *result, GError **error)
+{
+  PigeonStore *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pigeon_store_open_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  self = g_task_get_task_data (G_TASK (result));
+  if (self->jobs == NULL && !start (self, error))
+    return NULL;
+  return g_object_ref (self);
 }
 
 const char *
