@@ -28,6 +28,8 @@ struct _PigeonStore
   GPtrArray *committed; /* WriteJob, committed and not yet taken in */
   int wal_frames;       /* the WAL's length after the last commit (atomic) */
   gboolean checkpoint_queued;
+  gboolean syncing; /* in sync_reader() */
+  gboolean sync_again;
   GSource *checkpoint_source; /* set by the writer before it attaches it */
 
   /* The writer: one thread, one connection, one queue of WriteJob. */
@@ -907,11 +909,12 @@ apply_message_changes (PigeonStore *self, GArray *changes)
     }
 }
 
-/* A new account takes its row's id: the caller's object becomes the live one. */
+/* A new account, with its row's id: the caller's object becomes the live one. */
 static void
-adopt_account (PigeonStore *self, PigeonAccount *account, gint64 id)
+adopt_account (PigeonStore *self, PigeonAccount *account)
 {
-  pigeon_account_set_id (account, id);
+  gint64 id = pigeon_account_get_id (account);
+
   g_hash_table_insert (self->accounts_by_id, id_key (id), g_object_ref (account));
   g_list_store_append (self->accounts, account);
 }
@@ -962,37 +965,69 @@ restart_snapshot (PigeonStore *self)
 /* Takes in every write committed since the last snapshot, as one change:
  * the lists read how the touched rows were, the reader moves on under the
  * commit lock (so that no other write slips into the new snapshot), then
- * accounts, folders, messages and lists follow. */
-static void
-sync_reader (PigeonStore *self)
+ * accounts, folders, messages and lists follow. Returns FALSE when there
+ * was nothing to take in. */
+static gboolean
+take_in_writes (PigeonStore *self)
 {
-  g_autoptr (GPtrArray) jobs = NULL;
   g_autoptr (GPtrArray) lists = g_ptr_array_new_full (self->lists->len, g_object_unref);
+  g_autoptr (GPtrArray) adopted = g_ptr_array_new_with_free_func (g_object_unref);
   PigeonChanges merged;
+  guint n_jobs;
 
   /* A handler may drop a list while we walk them. */
   for (guint i = 0; i < self->lists->len; i++)
     g_ptr_array_add (lists, g_object_ref (self->lists->pdata[i]));
   changes_init (&merged);
   g_mutex_lock (&self->commit_lock);
-  jobs = g_steal_pointer (&self->committed);
-  self->committed = g_ptr_array_new ();
-  for (guint i = 0; i < jobs->len; i++)
-    merge_changes (&merged, &((WriteJob *) jobs->pdata[i])->changes);
+  n_jobs = self->committed->len;
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      WriteJob *job = self->committed->pdata[i];
+
+      merge_changes (&merged, &job->changes);
+      /* The job is freed once delivered, maybe while handlers run below. */
+      if (job->changes.adopt_account != NULL && pigeon_account_get_id (job->changes.adopt_account) == 0)
+        {
+          pigeon_account_set_id (job->changes.adopt_account, job->changes.new_id);
+          g_ptr_array_add (adopted, g_object_ref (job->changes.adopt_account));
+        }
+    }
+  g_ptr_array_set_size (self->committed, 0);
   for (guint i = 0; merged.messages->len > 0 && i < lists->len; i++)
     pigeon_message_list_prepare (lists->pdata[i], &merged);
   restart_snapshot (self);
   g_mutex_unlock (&self->commit_lock);
-  for (guint i = 0; i < jobs->len; i++)
-    {
-      WriteJob *job = jobs->pdata[i];
-
-      if (job->changes.adopt_account != NULL && pigeon_account_get_id (job->changes.adopt_account) == 0)
-        adopt_account (self, job->changes.adopt_account, job->changes.new_id);
-    }
+  for (guint i = 0; i < adopted->len; i++)
+    adopt_account (self, adopted->pdata[i]);
   apply_changes (self, &merged, lists);
   changes_clear (&merged);
-  if (jobs->len > 0 && g_atomic_int_get (&self->wal_frames) >= CHECKPOINT_FRAMES)
+  return n_jobs > 0;
+}
+
+/* Also after a checkpoint with nothing to take in: a snapshot taken then
+ * lets the next write start the WAL from its beginning. A handler that
+ * runs the main context meanwhile may deliver writes: they are taken in
+ * here once the handlers are done, not in the middle of them. */
+static void
+sync_reader (PigeonStore *self)
+{
+  gboolean took = FALSE;
+
+  if (self->syncing)
+    {
+      self->sync_again = TRUE;
+      return;
+    }
+  self->syncing = TRUE;
+  do
+    {
+      self->sync_again = FALSE;
+      took |= take_in_writes (self);
+    }
+  while (self->sync_again);
+  self->syncing = FALSE;
+  if (took && g_atomic_int_get (&self->wal_frames) >= CHECKPOINT_FRAMES)
     queue_checkpoint (self);
 }
 

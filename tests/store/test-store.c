@@ -919,6 +919,67 @@ test_corrupt_search (Fixture *f, gconstpointer data)
   g_assert_cmpuint (search_count (f->store, "filler"), ==, 1);
 }
 
+/* The WAL's length in pages, as a checkpoint from another connection sees it. */
+static gint64
+wal_pages (const char *path)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 pages;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA wal_checkpoint (PASSIVE)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  pages = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return pages;
+}
+
+/* The main thread's reader keeps a snapshot; still, once writes stop, the
+ * WAL is copied back and a later write starts it from the beginning. */
+static void
+test_wal_restarts (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PigeonAccount) account = NULL;
+  g_autoptr (PigeonFolder) inbox = NULL;
+  g_autofree char *body = g_strnfill (6000, 'a');
+  g_autofree char *raw = g_strdup_printf ("Subject: long\r\n\r\n%s\r\n", body);
+  guint32 uid = 1;
+  gint64 pages = 0;
+
+  reopen (f);
+  account = store_test_add_account (f->store, "ada@example.org");
+  inbox = store_test_add_folder (f->store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX);
+  for (guint batch = 0; batch < 3; batch++)
+    {
+      g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+
+      for (guint i = 0; i < 500; i++, uid++)
+        {
+          PigeonMessageInfo *info = store_test_info (uid, uid, "long");
+
+          info->raw = g_bytes_new (raw, strlen (raw));
+          g_ptr_array_add (infos, info);
+        }
+      store_test_add_messages (f->store, inbox, infos);
+    }
+  for (guint i = 0; i < 200; i++)
+    {
+      PigeonFlagUpdate update = { 1, i % 2 ? PIGEON_MESSAGE_SEEN : PIGEON_MESSAGE_FLAGGED };
+      StoreTestWrite write = { 0 };
+
+      pigeon_store_update_flags_async (f->store, inbox, &update, 1, NULL, store_test_write_cb, &write);
+      store_test_wait_ok (&write);
+      pages = wal_pages (f->path);
+      if (pages < 100)
+        break;
+      g_usleep (5000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  g_assert_cmpint (pages, <, 100);
+}
+
 typedef struct
 {
   GAsyncResult *result;
@@ -1107,6 +1168,7 @@ main (int argc, char **argv)
   add ("/store/corrupt/pending", test_corrupt_pending);
   add ("/store/corrupt/search", test_corrupt_search);
   add ("/store/open/async", test_open_async);
+  add ("/store/wal/restarts", test_wal_restarts);
 
   return g_test_run ();
 }
