@@ -432,6 +432,46 @@ test_pages (Fixture *f, gconstpointer data)
   unwatch (watched);
 }
 
+/* Lists opened, read and dropped over and over while writes are in
+ * flight, as a view does when the user goes from folder to folder: no
+ * list outlives its use, and the last ones equal fresh lists. */
+static void
+test_churn (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) first = random_batch (f, 2000);
+  StoreTestWrite writes[60] = { { 0 } };
+  Watched *watched[G_N_ELEMENTS (makers)];
+
+  store_test_add_messages (f->store, f->inbox, first);
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      g_autoptr (PigeonMessageList) list = makers[i % G_N_ELEMENTS (makers)](f);
+      Watched *watching = watch (g_object_ref (list));
+
+      random_write (f, &writes[i]);
+      read_at_random (list);
+      g_main_context_iteration (NULL, FALSE);
+      read_at_random (list);
+      if (i % 3 == 0)
+        store_test_wait_ok (&writes[i]);
+      unwatch (watching);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    store_test_wait_ok (&writes[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (makers); i++)
+    watched[i] = watch (makers[i](f));
+  for (guint i = 0; i < 10; i++)
+    {
+      StoreTestWrite write = { 0 };
+
+      random_write (f, &write);
+      store_test_wait_ok (&write);
+    }
+  check_all (f, watched);
+  for (guint i = 0; i < G_N_ELEMENTS (makers); i++)
+    unwatch (watched[i]);
+}
+
 static void
 test_same_object (Fixture *f, gconstpointer data)
 {
@@ -480,6 +520,7 @@ main (int argc, char **argv)
   add ("/store/list/paging-under-writes", test_paging_under_writes);
   add ("/store/list/load-under-writes", test_load_under_writes);
   add ("/store/list/pages", test_pages);
+  add ("/store/list/churn", test_churn);
 
   return g_test_run ();
 }
