@@ -474,6 +474,9 @@ row_at (PigeonMessageList *self, guint position, Row *row)
       *row = ghost->row;
       return TRUE;
     }
+  /* Counts that disagree: another process wrote to the file. */
+  if (index >= self->n_rows)
+    return FALSE;
   page = get_page (self, index / PAGE_SIZE);
   if (index % PAGE_SIZE >= page->n)
     return FALSE;

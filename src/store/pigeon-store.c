@@ -391,6 +391,8 @@ pigeon_store_finalize (GObject *object)
   PigeonStore *self = PIGEON_STORE (object);
 
   g_clear_pointer (&self->jobs, g_async_queue_unref);
+  /* Opened in a thread, never started: nobody called finish. */
+  g_clear_pointer (&self->writer_db, pigeon_db_free);
   g_clear_pointer (&self->reader, pigeon_db_free);
   g_mutex_clear (&self->commit_lock);
   g_clear_pointer (&self->committed, g_ptr_array_unref);
