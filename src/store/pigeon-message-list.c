@@ -368,7 +368,8 @@ read_page (PigeonMessageList *self, Page *page)
     }
   else if (next != NULL && next->n > 0 && want == PAGE_SIZE)
     {
-      stmt = pigeon_list_query_prepare_page (self->query, db, reverse = TRUE, TRUE, NULL);
+      reverse = TRUE;
+      stmt = pigeon_list_query_prepare_page (self->query, db, TRUE, TRUE, NULL);
       if (stmt != NULL)
         bind_row (self, stmt, ":key", ":id", &next->rows[0]);
     }
