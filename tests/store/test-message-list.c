@@ -376,7 +376,7 @@ test_load_under_writes (Fixture *f, gconstpointer data)
 static void
 test_pages (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GPtrArray) first = random_batch (f, 5000);
+  g_autoptr (GPtrArray) first = random_batch (f, 3000);
   g_autoptr (PigeonMessageList) forward = NULL;
   g_autoptr (PigeonMessageList) backward = NULL;
   g_autoptr (PigeonMessageList) shuffled = NULL;
@@ -389,7 +389,7 @@ test_pages (Fixture *f, gconstpointer data)
   backward = inbox_by_date (f);
   shuffled = inbox_by_date (f);
   n = g_list_model_get_n_items (G_LIST_MODEL (forward));
-  g_assert_cmpuint (n, ==, 5000);
+  g_assert_cmpuint (n, ==, 3000);
   g_assert_false (pigeon_message_list_is_loading (forward));
   for (guint i = 0; i < n; i++)
     {
@@ -400,7 +400,7 @@ test_pages (Fixture *f, gconstpointer data)
     }
   for (guint i = n; i-- > 0;)
     g_assert_cmpint (pigeon_message_list_get_message_id (backward, i), ==, g_array_index (ids, gint64, i));
-  for (guint i = 0; i < 3 * n; i++)
+  for (guint i = 0; i < 2 * n; i++)
     {
       guint position = g_test_rand_int_range (0, n);
 
@@ -416,7 +416,7 @@ test_pages (Fixture *f, gconstpointer data)
     }
 
   watched = watch (g_object_ref (shuffled));
-  for (guint round = 0; round < 30; round++)
+  for (guint round = 0; round < 12; round++)
     {
       StoreTestWrite write = { 0 };
 
