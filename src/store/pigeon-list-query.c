@@ -9,8 +9,10 @@
 #include "pigeon-store-private.h"
 
 /* What a list shows, as a SELECT of (id, k) rows: the message id and its
- * sort key. The list loads every (id, k) pair once, in order, and asks
- * again only for the ids a write touched. */
+ * sort key. A list held in memory loads every (id, k) pair once, in order;
+ * a paged list reads pages by offset or after a known row, and counts the
+ * rows before a row to place a change. Both ask again only for the ids a
+ * write touched. */
 struct _PigeonListQuery
 {
   PigeonSortKey sort;
@@ -21,8 +23,10 @@ struct _PigeonListQuery
   GArray *int_params; /* ?1.. */
   char *text_param;   /* the last parameter, when there is one */
   sqlite3_stmt *all;
-  sqlite3_stmt *first;
   sqlite3_stmt *some;
+  sqlite3_stmt *total;
+  sqlite3_stmt *page[2][2]; /* [reverse][after a row] */
+  sqlite3_stmt *count[2];   /* [from a row] */
 };
 
 static PigeonListQuery *
@@ -42,8 +46,14 @@ void
 pigeon_list_query_free (PigeonListQuery *query)
 {
   g_clear_pointer (&query->all, sqlite3_finalize);
-  g_clear_pointer (&query->first, sqlite3_finalize);
   g_clear_pointer (&query->some, sqlite3_finalize);
+  g_clear_pointer (&query->total, sqlite3_finalize);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&query->page[i][0], sqlite3_finalize);
+      g_clear_pointer (&query->page[i][1], sqlite3_finalize);
+      g_clear_pointer (&query->count[i], sqlite3_finalize);
+    }
   g_array_unref (query->int_params);
   g_free (query->text_param);
   g_free (query->source);
@@ -148,7 +158,8 @@ prepare (PigeonListQuery *query, PigeonDb *db, sqlite3_stmt **slot, const char *
       if (rc != SQLITE_OK)
         {
           pigeon_db_fail (db, rc, error);
-          g_set_error (error, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_BAD_QUERY, "Cannot prepare the list query");
+          if (error != NULL && (*error)->code == PIGEON_STORE_ERROR_SQLITE)
+            (*error)->code = PIGEON_STORE_ERROR_BAD_QUERY;
           return NULL;
         }
     }
@@ -159,9 +170,9 @@ prepare (PigeonListQuery *query, PigeonDb *db, sqlite3_stmt **slot, const char *
 }
 
 static char *
-ordered_sql (PigeonListQuery *query, const char *where, const char *limit)
+ordered_sql (PigeonListQuery *query, gboolean reverse, const char *where, const char *limit)
 {
-  const char *order = query->descending ? "DESC" : "ASC";
+  const char *order = query->descending != reverse ? "DESC" : "ASC";
 
   return g_strdup_printf ("SELECT id, k FROM (%s)%s ORDER BY k%s %s, id %s%s", query->source, where,
                           query->text_key ? " COLLATE PIGEON" : "", order, order, limit);
@@ -170,30 +181,51 @@ ordered_sql (PigeonListQuery *query, const char *where, const char *limit)
 sqlite3_stmt *
 pigeon_list_query_prepare_all (PigeonListQuery *query, PigeonDb *db, GError **error)
 {
-  g_autofree char *sql = ordered_sql (query, "", "");
+  g_autofree char *sql = ordered_sql (query, FALSE, "", "");
 
   return prepare (query, db, &query->all, sql, error);
 }
 
-sqlite3_stmt *
-pigeon_list_query_prepare_first (PigeonListQuery *query, PigeonDb *db, guint limit, GError **error)
+/* "(k, id) < (:key, :id)" and the like, the key compared as it is sorted. */
+static char *
+row_condition (PigeonListQuery *query, const char *op, const char *name)
 {
-  g_autofree char *sql = ordered_sql (query, "", " LIMIT :limit");
-  sqlite3_stmt *stmt = prepare (query, db, &query->first, sql, error);
-
-  if (stmt != NULL)
-    sqlite3_bind_int (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
-  return stmt;
+  return g_strdup_printf ("(k%s, id) %s (:key%s, :id%s)", query->text_key ? " COLLATE PIGEON" : "", op, name, name);
 }
 
-char *
-pigeon_list_query_sql_after (PigeonListQuery *query)
+sqlite3_stmt *
+pigeon_list_query_prepare_page (PigeonListQuery *query, PigeonDb *db, gboolean reverse, gboolean after, GError **error)
 {
-  const char *key = query->text_key ? "k COLLATE PIGEON" : "k";
-  const char *after = query->descending ? "<" : ">";
-  g_autofree char *where = g_strdup_printf (" WHERE (%s, id) %s (:key, :id)", key, after);
+  /* Reading down a descending list, "after" is smaller. */
+  g_autofree char *condition = row_condition (query, query->descending != reverse ? "<" : ">", "");
+  g_autofree char *where = after ? g_strconcat (" WHERE ", condition, NULL) : g_strdup ("");
+  g_autofree char *sql = ordered_sql (query, reverse, where, " LIMIT :limit OFFSET :offset");
 
-  return ordered_sql (query, where, "");
+  return prepare (query, db, &query->page[reverse != 0][after != 0], sql, error);
+}
+
+sqlite3_stmt *
+pigeon_list_query_prepare_count (PigeonListQuery *query, PigeonDb *db, gboolean from, GError **error)
+{
+  g_autofree char *before = row_condition (query, query->descending ? ">" : "<", "");
+  g_autofree char *not_before = row_condition (query, query->descending ? "<=" : ">=", "_from");
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM (%s) WHERE %s%s%s", query->source, before,
+                                          from ? " AND " : "", from ? not_before : "");
+
+  return prepare (query, db, &query->count[from != 0], sql, error);
+}
+
+sqlite3_stmt *
+pigeon_list_query_prepare_total (PigeonListQuery *query, PigeonDb *db, GError **error)
+{
+  g_autofree char *sql = NULL;
+
+  /* The folder's count follows its locations in the same transaction
+   * (triggers of 001-initial.sql): no need to count them. */
+  if (query->folder_id != 0)
+    return prepare (query, db, &query->total, "SELECT total FROM folders WHERE id = ?1", error);
+  sql = g_strdup_printf ("SELECT count(*) FROM (%s)", query->source);
+  return prepare (query, db, &query->total, sql, error);
 }
 
 sqlite3_stmt *

@@ -95,13 +95,10 @@ void pigeon_store_write_async (PigeonStore *self,
                                GAsyncReadyCallback callback,
                                gpointer user_data);
 
-/* The main thread's reading connection. */
+/* The main thread's reading connection. It reads one snapshot, which
+ * moves on when the main context takes in committed writes: a write is
+ * seen from its callback on, together with its changes to the models. */
 PigeonDb *pigeon_store_get_reader (PigeonStore *self);
-/* The reading connection of other threads, locked until
- * pigeon_store_unlock_loader(); NULL with @error (and unlocked) when it
- * cannot be opened. The store must outlive the caller's use. */
-PigeonDb *pigeon_store_lock_loader (PigeonStore *self, GError **error);
-void pigeon_store_unlock_loader (PigeonStore *self);
 /* Live objects */
 PigeonMessage *pigeon_store_ensure_message (PigeonStore *self, sqlite3_stmt *summary_row);
 void pigeon_store_add_list (PigeonStore *self, PigeonMessageList *list);
@@ -142,6 +139,9 @@ GListStore *pigeon_account_get_folder_store (PigeonAccount *self);
 /* pigeon-message-list.c */
 typedef struct _PigeonListQuery PigeonListQuery;
 PigeonMessageList *pigeon_message_list_new (PigeonStore *store, PigeonListQuery *query, GError **error);
+/* Called with the reader still on the snapshot before @changes, then
+ * pigeon_message_list_apply() with the reader on the snapshot after. */
+void pigeon_message_list_prepare (PigeonMessageList *self, const PigeonChanges *changes);
 void pigeon_message_list_apply (PigeonMessageList *self, const PigeonChanges *changes);
 
 /* pigeon-list-query.c: the rows a list model shows, as SQL. */
@@ -156,18 +156,21 @@ gboolean pigeon_list_query_get_descending (PigeonListQuery *query);
 gboolean pigeon_list_query_has_text_key (PigeonListQuery *query);
 /* TRUE when a change of @change may concern this query. */
 gboolean pigeon_list_query_concerns (PigeonListQuery *query, const PigeonMessageChange *change);
-/* TRUE when the rows come in order from an index: the first rows cost no
- * more than themselves. */
+/* TRUE when the rows come in order from an index: a list pages them
+ * instead of holding them all. */
 gboolean pigeon_list_query_is_indexed (PigeonListQuery *query);
 /* "SELECT id, k ... ORDER BY ..." with its parameters bound. */
 sqlite3_stmt *pigeon_list_query_prepare_all (PigeonListQuery *query, PigeonDb *db, GError **error);
-/* The same, only the first @limit rows. */
-sqlite3_stmt *pigeon_list_query_prepare_first (PigeonListQuery *query, PigeonDb *db, guint limit, GError **error);
-/* The rows after the row (:key, :id) in the list's order, for another
- * connection (another thread): prepare it there, then bind with
- * pigeon_list_query_bind() and bind :key and :id. The query's own fields are
- * only read. */
-char *pigeon_list_query_sql_after (PigeonListQuery *query);
+/* Up to :limit rows from :offset, in the list's order or, when @reverse,
+ * the other way; when @after, only the rows after (:key, :id) in that
+ * direction. The caller binds those. */
+sqlite3_stmt *
+pigeon_list_query_prepare_page (PigeonListQuery *query, PigeonDb *db, gboolean reverse, gboolean after, GError **error);
+/* The number of rows before (:key, :id) in the list's order; when @from,
+ * only those from (:key_from, :id_from) on. The caller binds those. */
+sqlite3_stmt *pigeon_list_query_prepare_count (PigeonListQuery *query, PigeonDb *db, gboolean from, GError **error);
+/* One row: the number of rows. */
+sqlite3_stmt *pigeon_list_query_prepare_total (PigeonListQuery *query, PigeonDb *db, GError **error);
 void pigeon_list_query_bind (PigeonListQuery *query, sqlite3_stmt *stmt);
 /* The (id, k) rows among @ids_json that the query matches now. */
 sqlite3_stmt *

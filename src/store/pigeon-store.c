@@ -17,10 +17,20 @@ struct _PigeonStore
   char *marker_path;
   char *notice;
   GMainContext *context;
+  /* The main thread's connection. It reads one snapshot, which moves on
+   * only when the main context takes in the writes committed since
+   * (sync_reader()): what the lists count and page is always the state
+   * they announced. */
   PigeonDb *reader;
-  /* A reading connection for threads, one at a time: opened on first use. */
-  GMutex loader_lock;
-  PigeonDb *loader;
+  /* Held by the writer around each COMMIT and by sync_reader(): a new
+   * snapshot holds exactly the writes in @committed. */
+  GMutex commit_lock;
+  GPtrArray *committed; /* WriteJob, committed and not yet taken in */
+  int wal_frames;       /* the WAL's length after the last commit (atomic) */
+  gboolean checkpoint_queued;
+  gboolean syncing; /* in sync_reader() */
+  gboolean sync_again;
+  GSource *checkpoint_source; /* set by the writer before it attaches it */
 
   /* The writer: one thread, one connection, one queue of WriteJob. */
   GThread *writer;
@@ -59,8 +69,14 @@ typedef struct
   GError *error;
 } WriteJob;
 
+/* The WAL length (in pages) from which the writer copies it back, as
+ * SQLite's automatic checkpoint does by default. */
+#define CHECKPOINT_FRAMES 1000
+
 /* Pushed to the queue to stop the writer after the jobs before it. */
 static WriteJob stop_job;
+/* Pushed to the queue for a checkpoint (queue_checkpoint()). */
+static WriteJob checkpoint_job;
 
 static gint64 *
 id_key (gint64 id)
@@ -142,16 +158,21 @@ run_in_transaction (PigeonDb *db, WriteJob *job)
 
   if (durable && !pigeon_db_exec (db, "PRAGMA synchronous = FULL", &job->error))
     return FALSE;
-  ok = pigeon_db_exec (db, "BEGIN IMMEDIATE", &job->error) && job->func (db, job->data, &job->changes, &job->error) &&
-       pigeon_db_exec (db, "COMMIT", &job->error);
+  ok = pigeon_db_exec (db, "BEGIN IMMEDIATE", &job->error) && job->func (db, job->data, &job->changes, &job->error);
+  if (ok)
+    {
+      g_mutex_lock (&job->store->commit_lock);
+      ok = pigeon_db_exec (db, "COMMIT", &job->error);
+      if (ok)
+        g_ptr_array_add (job->store->committed, job);
+      g_mutex_unlock (&job->store->commit_lock);
+    }
   if (!ok && sqlite3_get_autocommit (pigeon_db_handle (db)) == 0)
     pigeon_db_exec (db, "ROLLBACK", NULL);
   if (durable)
     pigeon_db_exec (db, "PRAGMA synchronous = NORMAL", ok ? &job->error : NULL);
   return ok && job->error == NULL;
 }
-
-static void apply_changes (PigeonStore *self, PigeonChanges *changes);
 
 static void
 set_notice (PigeonStore *self, const char *notice)
@@ -163,6 +184,8 @@ set_notice (PigeonStore *self, const char *notice)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
 }
 
+static void sync_reader (PigeonStore *self);
+
 /* Back on the main context: the views see the changes before the caller's
  * callback runs. */
 static gboolean
@@ -170,11 +193,9 @@ deliver_job (gpointer user_data)
 {
   WriteJob *job = user_data;
 
+  sync_reader (job->store);
   if (job->error == NULL)
-    {
-      apply_changes (job->store, &job->changes);
-      g_task_return_pointer (job->task, g_memdup2 (&job->changes.new_id, sizeof (gint64)), g_free);
-    }
+    g_task_return_pointer (job->task, g_memdup2 (&job->changes.new_id, sizeof (gint64)), g_free);
   else
     {
       if (g_error_matches (job->error, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
@@ -185,6 +206,53 @@ deliver_job (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* After a checkpoint, a new snapshot lets the next write start the WAL from
+ * its beginning again. */
+static gboolean
+deliver_checkpoint (gpointer user_data)
+{
+  PigeonStore *self = user_data;
+
+  g_clear_pointer (&self->checkpoint_source, g_source_unref);
+  self->checkpoint_queued = FALSE;
+  sync_reader (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* SQLite's own automatic checkpoint would run inside COMMIT, under the
+ * commit lock that the main thread waits on: the writer runs it after. */
+static int
+on_wal_commit (void *user_data, sqlite3 *db, const char *name, int n_frames)
+{
+  PigeonStore *self = user_data;
+
+  g_atomic_int_set (&self->wal_frames, n_frames);
+  return SQLITE_OK;
+}
+
+/* Copies the WAL into the database file as far as the readers allow. */
+static void
+checkpoint (PigeonStore *self)
+{
+  int log = 0, copied = 0;
+
+  if (sqlite3_wal_checkpoint_v2 (pigeon_db_handle (self->writer_db), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
+          SQLITE_OK &&
+      copied == log)
+    g_atomic_int_set (&self->wal_frames, 0);
+}
+
+/* An idle source, never g_main_context_invoke(): that may run the callback
+ * right here when the main context is free. */
+static GSource *
+idle_source (GSourceFunc func, gpointer data)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, data, NULL);
+  return source;
+}
+
 static gpointer
 writer_main (gpointer user_data)
 {
@@ -193,16 +261,35 @@ writer_main (gpointer user_data)
 
   while ((job = g_async_queue_pop (self->jobs)) != &stop_job)
     {
-      g_autoptr (GSource) source = g_idle_source_new ();
+      g_autoptr (GSource) source = NULL;
 
+      if (job == &checkpoint_job)
+        {
+          checkpoint (self);
+          /* Kept before it runs: closing the store destroys it. */
+          self->checkpoint_source = idle_source (deliver_checkpoint, self);
+          g_source_attach (self->checkpoint_source, self->context);
+          continue;
+        }
       if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &job->error))
         run_in_transaction (self->writer_db, job);
-      /* An idle source, never g_main_context_invoke(): that may run the
-       * callback right here when the main context is free. */
-      g_source_set_callback (source, deliver_job, job, NULL);
+      if (g_atomic_int_get (&self->wal_frames) >= CHECKPOINT_FRAMES)
+        checkpoint (self);
+      source = idle_source (deliver_job, job);
       g_source_attach (source, self->context);
     }
   return NULL;
+}
+
+/* Asked for once the reader has moved past a long WAL: the checkpoint can
+ * then copy all of it. */
+static void
+queue_checkpoint (PigeonStore *self)
+{
+  if (self->closed || self->checkpoint_queued)
+    return;
+  self->checkpoint_queued = TRUE;
+  g_async_queue_push (self->jobs, &checkpoint_job);
 }
 
 void
@@ -261,6 +348,9 @@ pigeon_store_close (PigeonStore *self)
   g_thread_join (self->writer);
   self->writer = NULL;
   g_clear_pointer (&self->writer_db, pigeon_db_free);
+  if (self->checkpoint_source != NULL)
+    g_source_destroy (self->checkpoint_source);
+  g_clear_pointer (&self->checkpoint_source, g_source_unref);
   /* A clean close: the next start need not check the file. */
   g_unlink (self->marker_path);
 }
@@ -301,9 +391,11 @@ pigeon_store_finalize (GObject *object)
   PigeonStore *self = PIGEON_STORE (object);
 
   g_clear_pointer (&self->jobs, g_async_queue_unref);
+  /* Opened in a thread, never started: nobody called finish. */
+  g_clear_pointer (&self->writer_db, pigeon_db_free);
   g_clear_pointer (&self->reader, pigeon_db_free);
-  g_clear_pointer (&self->loader, pigeon_db_free);
-  g_mutex_clear (&self->loader_lock);
+  g_mutex_clear (&self->commit_lock);
+  g_clear_pointer (&self->committed, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->messages_by_id, g_hash_table_unref);
   g_clear_pointer (&self->folders_by_id, g_hash_table_unref);
@@ -358,7 +450,8 @@ pigeon_store_init (PigeonStore *self)
   self->folders_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->messages_by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->lists = g_ptr_array_new ();
-  g_mutex_init (&self->loader_lock);
+  g_mutex_init (&self->commit_lock);
+  self->committed = g_ptr_array_new ();
 }
 
 char *
@@ -386,49 +479,120 @@ open_databases (PigeonStore *self, GError **error)
     return FALSE;
   if (!g_file_set_contents (self->marker_path, "", 0, error))
     return FALSE;
+  sqlite3_wal_hook (pigeon_db_handle (writer), on_wal_commit, self);
   self->writer_db = g_steal_pointer (&writer);
   return TRUE;
 }
 
 static gboolean load_accounts (PigeonStore *self, GError **error);
+static void restart_snapshot (PigeonStore *self);
+
+static PigeonStore *
+store_new (const char *path)
+{
+  PigeonStore *self = g_object_new (PIGEON_TYPE_STORE, NULL);
+
+  self->path = g_strdup (path);
+  self->marker_path = g_strconcat (path, ".open", NULL);
+  self->context = g_main_context_ref_thread_default ();
+  return self;
+}
+
+/* The slow part of opening, which touches no object anyone can see yet: it
+ * may run in a thread. Opens, checks, migrates, and rebuilds a damaged
+ * database. */
+static gboolean
+open_files (PigeonStore *self, GError **error)
+{
+  g_autoptr (GError) damage = NULL;
+  g_autofree char *dir = g_path_get_dirname (self->path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  if (open_databases (self, &damage))
+    return TRUE;
+  if (!g_error_matches (damage, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
+    {
+      g_propagate_error (error, g_steal_pointer (&damage));
+      return FALSE;
+    }
+  g_clear_pointer (&self->reader, pigeon_db_free);
+  self->notice = pigeon_store_recover (self->path, damage, error);
+  return self->notice != NULL && open_databases (self, error);
+}
+
+/* The rest, on the thread of the main context: the writer, and the live
+ * accounts and folders. */
+static gboolean
+start (PigeonStore *self, GError **error)
+{
+  restart_snapshot (self);
+  self->jobs = g_async_queue_new ();
+  self->writer = g_thread_new ("pigeon-store-writer", writer_main, self);
+  if (!load_accounts (self, error))
+    return FALSE;
+  pigeon_store_index_old_bodies (self);
+  return TRUE;
+}
 
 PigeonStore *
 pigeon_store_open (const char *path, GError **error)
 {
   g_autoptr (PigeonStore) self = NULL;
-  g_autoptr (GError) damage = NULL;
-  g_autofree char *dir = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  self = g_object_new (PIGEON_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
-  self->marker_path = g_strconcat (path, ".open", NULL);
-  self->context = g_main_context_ref_thread_default ();
-  dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
-      return NULL;
-    }
-  if (!open_databases (self, &damage))
-    {
-      if (!g_error_matches (damage, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CORRUPT))
-        {
-          g_propagate_error (error, g_steal_pointer (&damage));
-          return NULL;
-        }
-      g_clear_pointer (&self->reader, pigeon_db_free);
-      self->notice = pigeon_store_recover (path, damage, error);
-      if (self->notice == NULL || !open_databases (self, error))
-        return NULL;
-    }
-  self->jobs = g_async_queue_new ();
-  self->writer = g_thread_new ("pigeon-store-writer", writer_main, self);
-  if (!load_accounts (self, error))
+  self = store_new (path);
+  if (!open_files (self, error) || !start (self, error))
     return NULL;
-  pigeon_store_index_old_bodies (self);
   return g_steal_pointer (&self);
+}
+
+static void
+open_in_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  PigeonStore *self = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (open_files (self, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+pigeon_store_open_async (const char *path, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pigeon_store_open_async);
+  g_task_set_task_data (task, store_new (path), g_object_unref);
+  g_task_run_in_thread (task, open_in_thread);
+}
+
+PigeonStore *
+pigeon_store_open_finish (GAsyncResult *result, GError **error)
+{
+  PigeonStore *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pigeon_store_open_async, NULL);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  self = g_task_get_task_data (G_TASK (result));
+  if (self->jobs == NULL && !start (self, error))
+    return NULL;
+  return g_object_ref (self);
 }
 
 const char *
@@ -460,23 +624,6 @@ PigeonDb *
 pigeon_store_get_reader (PigeonStore *self)
 {
   return self->reader;
-}
-
-PigeonDb *
-pigeon_store_lock_loader (PigeonStore *self, GError **error)
-{
-  g_mutex_lock (&self->loader_lock);
-  if (self->loader == NULL)
-    self->loader = pigeon_db_open (self->path, error);
-  if (self->loader == NULL)
-    g_mutex_unlock (&self->loader_lock);
-  return self->loader;
-}
-
-void
-pigeon_store_unlock_loader (PigeonStore *self)
-{
-  g_mutex_unlock (&self->loader_lock);
 }
 
 /* Live objects */
@@ -579,8 +726,7 @@ pigeon_store_find_folder (PigeonStore *self, PigeonAccount *account, const char 
   return NULL;
 }
 
-/* Applying changes: accounts, then folders (parents before children: a
- * parent's id is lower), then live messages, then the list models. */
+/* Applying changes (apply_changes() says in which order). */
 
 static GListStore *
 folder_container (PigeonStore *self, PigeonFolder *folder)
@@ -765,33 +911,126 @@ apply_message_changes (PigeonStore *self, GArray *changes)
     }
 }
 
-/* A new account takes its row's id: the caller's object becomes the live one. */
+/* A new account, with its row's id: the caller's object becomes the live one. */
 static void
-adopt_account (PigeonStore *self, PigeonAccount *account, gint64 id)
+adopt_account (PigeonStore *self, PigeonAccount *account)
 {
-  pigeon_account_set_id (account, id);
+  gint64 id = pigeon_account_get_id (account);
+
   g_hash_table_insert (self->accounts_by_id, id_key (id), g_object_ref (account));
   g_list_store_append (self->accounts, account);
 }
 
+/* Messages, then the lists: a paged list answers from its pages of the
+ * snapshot before until it applies the change, so it goes before any other
+ * handler runs. Then accounts, and folders (parents before children: a
+ * parent's id is lower). */
 static void
-apply_changes (PigeonStore *self, PigeonChanges *changes)
+apply_changes (PigeonStore *self, PigeonChanges *changes, GPtrArray *lists)
 {
-  g_autoptr (GPtrArray) lists = NULL;
-
-  if (changes->adopt_account != NULL && pigeon_account_get_id (changes->adopt_account) == 0)
-    adopt_account (self, changes->adopt_account, changes->new_id);
+  apply_message_changes (self, changes->messages);
+  for (guint i = 0; changes->messages->len > 0 && i < lists->len; i++)
+    pigeon_message_list_apply (lists->pdata[i], changes);
   apply_account_changes (self, changes->accounts);
   apply_folder_changes (self, changes->folders);
-  apply_message_changes (self, changes->messages);
-  if (changes->messages->len == 0)
-    return;
+}
+
+static void
+merge_changes (PigeonChanges *into, const PigeonChanges *from)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_array_append_vals (into->messages, from->messages->data, from->messages->len);
+  g_hash_table_iter_init (&iter, from->folders);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    pigeon_changes_add_folder (into, *(gint64 *) key);
+  g_hash_table_iter_init (&iter, from->accounts);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    pigeon_changes_add_account (into, *(gint64 *) key);
+}
+
+/* Ends the reader's snapshot and takes the newest one. */
+static void
+restart_snapshot (PigeonStore *self)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3 *handle = pigeon_db_handle (self->reader);
+
+  if (sqlite3_get_autocommit (handle) == 0 && !pigeon_db_exec (self->reader, "COMMIT", &error))
+    g_warning ("Cannot end a read: %s", error->message);
+  /* BEGIN alone reads nothing yet: the SELECT fixes the snapshot. */
+  else if (!pigeon_db_exec (self->reader, "BEGIN; SELECT 1 FROM sqlite_master LIMIT 1", &error))
+    g_warning ("Cannot start a read: %s", error->message);
+}
+
+/* Takes in every write committed since the last snapshot, as one change:
+ * the lists read how the touched rows were, the reader moves on under the
+ * commit lock (so that no other write slips into the new snapshot), then
+ * accounts, folders, messages and lists follow. Returns FALSE when there
+ * was nothing to take in. */
+static gboolean
+take_in_writes (PigeonStore *self)
+{
+  g_autoptr (GPtrArray) lists = g_ptr_array_new_full (self->lists->len, g_object_unref);
+  g_autoptr (GPtrArray) adopted = g_ptr_array_new_with_free_func (g_object_unref);
+  PigeonChanges merged;
+  guint n_jobs;
+
   /* A handler may drop a list while we walk them. */
-  lists = g_ptr_array_new_full (self->lists->len, g_object_unref);
   for (guint i = 0; i < self->lists->len; i++)
     g_ptr_array_add (lists, g_object_ref (self->lists->pdata[i]));
-  for (guint i = 0; i < lists->len; i++)
-    pigeon_message_list_apply (lists->pdata[i], changes);
+  changes_init (&merged);
+  g_mutex_lock (&self->commit_lock);
+  n_jobs = self->committed->len;
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      WriteJob *job = self->committed->pdata[i];
+
+      merge_changes (&merged, &job->changes);
+      /* The job is freed once delivered, maybe while handlers run below. */
+      if (job->changes.adopt_account != NULL && pigeon_account_get_id (job->changes.adopt_account) == 0)
+        {
+          pigeon_account_set_id (job->changes.adopt_account, job->changes.new_id);
+          g_ptr_array_add (adopted, g_object_ref (job->changes.adopt_account));
+        }
+    }
+  g_ptr_array_set_size (self->committed, 0);
+  for (guint i = 0; merged.messages->len > 0 && i < lists->len; i++)
+    pigeon_message_list_prepare (lists->pdata[i], &merged);
+  restart_snapshot (self);
+  g_mutex_unlock (&self->commit_lock);
+  for (guint i = 0; i < adopted->len; i++)
+    adopt_account (self, adopted->pdata[i]);
+  apply_changes (self, &merged, lists);
+  changes_clear (&merged);
+  return n_jobs > 0;
+}
+
+/* Also after a checkpoint with nothing to take in: a snapshot taken then
+ * lets the next write start the WAL from its beginning. A handler that
+ * runs the main context meanwhile may deliver writes: they are taken in
+ * here once the handlers are done, not in the middle of them. */
+static void
+sync_reader (PigeonStore *self)
+{
+  gboolean took = FALSE;
+
+  if (self->syncing)
+    {
+      self->sync_again = TRUE;
+      return;
+    }
+  self->syncing = TRUE;
+  do
+    {
+      self->sync_again = FALSE;
+      took |= take_in_writes (self);
+    }
+  while (self->sync_again);
+  self->syncing = FALSE;
+  if (took && g_atomic_int_get (&self->wal_frames) >= CHECKPOINT_FRAMES)
+    queue_checkpoint (self);
 }
 
 static gboolean

@@ -29,6 +29,12 @@ char *pigeon_store_default_path (void);
 /* Opens (creating, migrating) the database at @path. A damaged database
  * is set aside and rebuilt: see pigeon_store_get_notice(). */
 PigeonStore *pigeon_store_open (const char *path, GError **error);
+/* The same, with the opening, checking, migrating and any rebuilding done
+ * in a thread, so that the main context keeps running. Call it from the
+ * thread of the main context the store will use. */
+void
+pigeon_store_open_async (const char *path, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+PigeonStore *pigeon_store_open_finish (GAsyncResult *result, GError **error);
 const char *pigeon_store_get_path (PigeonStore *self);
 /* A sentence for the user about something the store did on its own (a
  * rebuilt cache, a failed write), or NULL. The "notice" property notifies. */

@@ -42,16 +42,6 @@ store_test_wait_ok (StoreTestWrite *write)
   return write->id;
 }
 
-void
-store_test_wait_loaded (PigeonMessageList *list)
-{
-  guint timeout = g_timeout_add_seconds (30, timed_out, NULL);
-
-  while (pigeon_message_list_is_loading (list))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
 char *
 store_test_make_dir (void)
 {

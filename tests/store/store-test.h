@@ -20,9 +20,6 @@ void store_test_wait (gboolean *flag);
 /* Waits for @write and asserts it succeeded; returns the new row id. */
 gint64 store_test_wait_ok (StoreTestWrite *write);
 
-/* Iterates the main context until @list has read all its rows (30 s at most). */
-void store_test_wait_loaded (PigeonMessageList *list);
-
 /* A fresh temporary directory, removed with its files by store_test_cleanup_dir(). */
 char *store_test_make_dir (void);
 void store_test_cleanup_dir (const char *dir);

@@ -869,6 +869,189 @@ test_corrupt_salvage (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pigeon_store_lookup_uid (f->store, inbox, 1), ==, 0);
 }
 
+/* Bodies are a cache and are not salvaged: the rebuilt search index is
+ * empty and whole, and a body fetched again is found once. */
+static void
+test_corrupt_search (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PigeonAccount) account = NULL;
+  g_autoptr (PigeonFolder) inbox = NULL;
+  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  g_autoptr (GBytes) raw = g_bytes_new_static (multipart, strlen (multipart));
+  g_autofree char *marker = g_strconcat (f->path, ".open", NULL);
+  StoreTestWrite write = { 0 };
+  sqlite3 *db;
+
+  reopen (f);
+  account = store_test_add_account (f->store, "ada@example.org");
+  inbox = store_test_add_folder (f->store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX);
+  for (guint uid = 1; uid <= 300; uid++)
+    g_ptr_array_add (infos, store_test_info (uid, uid, "filler"));
+  store_test_add_messages (f->store, inbox, infos);
+  pigeon_store_set_raw_async (f->store, pigeon_store_lookup_uid (f->store, inbox, 1), raw, NULL, store_test_write_cb,
+                              &write);
+  store_test_wait_ok (&write);
+  g_assert_cmpuint (search_count (f->store, "flowmatic"), ==, 1);
+  g_clear_object (&f->store);
+
+  damage_messages_index (f->path);
+  g_file_set_contents (marker, "", 0, NULL);
+  reopen (f);
+  g_assert_nonnull (pigeon_store_get_notice (f->store));
+  g_assert_cmpuint (search_count (f->store, "flowmatic"), ==, 0);
+  g_assert_cmpuint (search_count (f->store, "filler"), ==, 0);
+  db = raw_open (f->path);
+  g_assert_cmpint (raw_int (db, "SELECT count (*) FROM messages_fts"), ==, 0);
+  g_assert_cmpint (
+      sqlite3_exec (db, "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')", NULL, NULL, NULL), ==,
+      SQLITE_OK);
+  sqlite3_close (db);
+
+  /* The next sync brings the message and its body back. */
+  g_set_object (&inbox, g_list_model_get_item (pigeon_store_get_folders (f->store, account), 0));
+  g_ptr_array_set_size (infos, 1);
+  store_test_add_messages (f->store, inbox, infos);
+  write = (StoreTestWrite){ 0 };
+  pigeon_store_set_raw_async (f->store, pigeon_store_lookup_uid (f->store, inbox, 1), raw, NULL, store_test_write_cb,
+                              &write);
+  store_test_wait_ok (&write);
+  g_assert_cmpuint (search_count (f->store, "flowmatic"), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "filler"), ==, 1);
+}
+
+/* The WAL's length in pages, as a checkpoint from another connection sees it. */
+static gint64
+wal_pages (const char *path)
+{
+  sqlite3 *db = raw_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 pages;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA wal_checkpoint (PASSIVE)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  pages = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return pages;
+}
+
+/* The main thread's reader keeps a snapshot; still, once writes stop, the
+ * WAL is copied back and a later write starts it from the beginning. */
+static void
+test_wal_restarts (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PigeonAccount) account = NULL;
+  g_autoptr (PigeonFolder) inbox = NULL;
+  g_autofree char *body = g_strnfill (6000, 'a');
+  g_autofree char *raw = g_strdup_printf ("Subject: long\r\n\r\n%s\r\n", body);
+  guint32 uid = 1;
+  gint64 pages = 0;
+
+  reopen (f);
+  account = store_test_add_account (f->store, "ada@example.org");
+  inbox = store_test_add_folder (f->store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX);
+  for (guint batch = 0; batch < 3; batch++)
+    {
+      g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+
+      for (guint i = 0; i < 500; i++, uid++)
+        {
+          PigeonMessageInfo *info = store_test_info (uid, uid, "long");
+
+          info->raw = g_bytes_new (raw, strlen (raw));
+          g_ptr_array_add (infos, info);
+        }
+      store_test_add_messages (f->store, inbox, infos);
+    }
+  for (guint i = 0; i < 200; i++)
+    {
+      PigeonFlagUpdate update = { 1, i % 2 ? PIGEON_MESSAGE_SEEN : PIGEON_MESSAGE_FLAGGED };
+      StoreTestWrite write = { 0 };
+
+      pigeon_store_update_flags_async (f->store, inbox, &update, 1, NULL, store_test_write_cb, &write);
+      store_test_wait_ok (&write);
+      pages = wal_pages (f->path);
+      if (pages < 100)
+        break;
+      g_usleep (5000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  g_assert_cmpint (pages, <, 100);
+}
+
+typedef struct
+{
+  GAsyncResult *result;
+  guint idles; /* main-loop turns while the store opened */
+} Opening;
+
+static void
+opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Opening *opening = user_data;
+
+  opening->result = g_object_ref (result);
+}
+
+static gboolean
+count_idle (gpointer user_data)
+{
+  Opening *opening = user_data;
+
+  opening->idles++;
+  return G_SOURCE_CONTINUE;
+}
+
+static PigeonStore *
+open_async (const char *path, GCancellable *cancellable, Opening *opening, GError **error)
+{
+  guint idle = g_idle_add (count_idle, opening);
+  PigeonStore *store;
+
+  pigeon_store_open_async (path, cancellable, opened, opening);
+  while (opening->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (idle);
+  store = pigeon_store_open_finish (opening->result, error);
+  g_clear_object (&opening->result);
+  return store;
+}
+
+/* Opening in a thread, here a damaged file that is rebuilt: the main
+ * context runs meanwhile, and the store is then as pigeon_store_open()
+ * makes it. */
+static void
+test_open_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (PigeonAccount) account = NULL;
+  Opening opening = { NULL, 0 };
+
+  g_file_set_contents (f->path, "this is not a database, it is a pigeon\n", -1, &error);
+  g_assert_no_error (error);
+  f->store = open_async (f->path, NULL, &opening, &error);
+  g_assert_no_error (error);
+  g_assert_true (PIGEON_IS_STORE (f->store));
+  g_assert_cmpuint (opening.idles, >, 0);
+  g_assert_nonnull (pigeon_store_get_notice (f->store));
+  g_assert_cmpstr (pigeon_store_get_path (f->store), ==, f->path);
+  account = store_test_add_account (f->store, "ada@example.org");
+  g_clear_object (&account);
+  g_clear_object (&f->store);
+
+  f->store = open_async (f->path, NULL, &opening, &error);
+  g_assert_no_error (error);
+  g_assert_null (pigeon_store_get_notice (f->store));
+  g_assert_cmpuint (g_list_model_get_n_items (pigeon_store_get_accounts (f->store)), ==, 1);
+  g_clear_object (&f->store);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_null (open_async (f->path, cancellable, &opening, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static GPtrArray *
 messages_at (PigeonStore *store, PigeonFolder *folder, const guint32 *uids, guint n_uids)
 {
@@ -983,6 +1166,9 @@ main (int argc, char **argv)
   add ("/store/corrupt/header", test_corrupt_header);
   add ("/store/corrupt/salvage", test_corrupt_salvage);
   add ("/store/corrupt/pending", test_corrupt_pending);
+  add ("/store/corrupt/search", test_corrupt_search);
+  add ("/store/open/async", test_open_async);
+  add ("/store/wal/restarts", test_wal_restarts);
 
   return g_test_run ();
 }
