@@ -331,6 +331,35 @@ add_messages (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError *
   return TRUE;
 }
 
+static AddMessages *
+add_messages_new (gint64 account_id, gint64 folder_id, gboolean sent, GPtrArray *infos)
+{
+  AddMessages *data = g_new0 (AddMessages, 1);
+
+  data->account_id = account_id;
+  data->folder_id = folder_id;
+  data->sent = sent;
+  data->index = g_array_new (FALSE, FALSE, sizeof (IndexRow));
+  data->contacts = pigeon_contacts_new ();
+  g_array_set_clear_func (data->index, index_row_clear);
+  data->infos = infos;
+  return data;
+}
+
+gboolean
+pigeon_store_insert_messages (PigeonDb *db, gint64 account_id, gint64 folder_id, GPtrArray *infos, GError **error)
+{
+  AddMessages *data = add_messages_new (account_id, folder_id, FALSE, g_ptr_array_ref (infos));
+  PigeonChanges changes;
+  gboolean ok;
+
+  pigeon_changes_init (&changes);
+  ok = add_messages (db, data, &changes, error);
+  pigeon_changes_clear (&changes);
+  add_messages_free (data);
+  return ok;
+}
+
 static gpointer
 copy_info (gconstpointer info, gpointer user_data)
 {
@@ -346,21 +375,17 @@ pigeon_store_add_messages_async (PigeonStore *self,
                                  gpointer user_data)
 {
   AddMessages *data;
+  GPtrArray *copies;
 
   g_return_if_fail (PIGEON_IS_STORE (self));
   g_return_if_fail (PIGEON_IS_FOLDER (folder));
   g_return_if_fail (infos != NULL);
 
-  data = g_new0 (AddMessages, 1);
-  data->account_id = pigeon_folder_get_account_id (folder);
-  data->folder_id = pigeon_folder_get_id (folder);
-  data->sent = pigeon_folder_get_role (folder) == PIGEON_FOLDER_ROLE_SENT;
-  data->index = g_array_new (FALSE, FALSE, sizeof (IndexRow));
-  data->contacts = pigeon_contacts_new ();
-  g_array_set_clear_func (data->index, index_row_clear);
   /* The writer reads the infos later: keep our own copies. */
-  data->infos = g_ptr_array_copy (infos, copy_info, NULL);
-  g_ptr_array_set_free_func (data->infos, (GDestroyNotify) pigeon_message_info_free);
+  copies = g_ptr_array_copy (infos, copy_info, NULL);
+  g_ptr_array_set_free_func (copies, (GDestroyNotify) pigeon_message_info_free);
+  data = add_messages_new (pigeon_folder_get_account_id (folder), pigeon_folder_get_id (folder),
+                           pigeon_folder_get_role (folder) == PIGEON_FOLDER_ROLE_SENT, copies);
   pigeon_store_write_async (self, add_messages, data, (GDestroyNotify) add_messages_free, PIGEON_WRITE_NORMAL,
                             pigeon_store_add_messages_async, cancellable, callback, user_data);
 }

@@ -69,6 +69,8 @@ typedef struct
   PigeonAccount *adopt_account;
 } PigeonChanges;
 
+void pigeon_changes_init (PigeonChanges *changes);
+void pigeon_changes_clear (PigeonChanges *changes);
 void pigeon_changes_add_message (PigeonChanges *changes, gint64 message_id, gint64 folder_id, PigeonChangeKind kind);
 void pigeon_changes_add_folder (PigeonChanges *changes, gint64 folder_id);
 void pigeon_changes_add_account (PigeonChanges *changes, gint64 account_id);
@@ -184,6 +186,10 @@ gboolean
 pigeon_store_drop_location (PigeonDb *db, gint64 folder_id, gint64 message_id, PigeonChanges *changes, GError **error);
 /* Drops every location of the folder (a new UIDVALIDITY, a removal). */
 gboolean pigeon_store_empty_folder (PigeonDb *db, gint64 folder_id, PigeonChanges *changes, GError **error);
+/* Adds @infos to the folder as pigeon_store_add_messages_async() does, but
+ * on @db in the caller's transaction (the rebuild of a damaged database). */
+gboolean
+pigeon_store_insert_messages (PigeonDb *db, gint64 account_id, gint64 folder_id, GPtrArray *infos, GError **error);
 
 /* pigeon-thread.c: JWZ threading, kept up to date one message at a time. */
 gboolean pigeon_thread_assign (PigeonDb *db,

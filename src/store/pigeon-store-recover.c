@@ -13,7 +13,9 @@
  * did (the outbox, drafts, pending operations) are read out of it as far as
  * they can be; the outbox, drafts and queued appends are written to files
  * first, then the file is set aside and a new database is made with them.
- * Messages are a cache: the next sync fetches them again. */
+ * Messages are a cache that the next sync fetches again, except the mail of
+ * POP3 accounts: the server may have deleted it once it was stored here, so
+ * it is read out of the damaged file into the new one. */
 
 /* Columns that every schema version has, so that any old file can be read;
  * @raw is the column of a message worth a file of its own, or -1.
@@ -51,6 +53,8 @@ typedef struct
   GPtrArray *rows[G_N_ELEMENTS (salvaged)]; /* GPtrArray of GPtrArray of sqlite3_value */
   char *aside;
   char *saved_dir;
+  guint n_local;       /* POP3 messages carried into the new database */
+  guint n_local_saved; /* and those that could only be saved as files */
 } Salvage;
 
 static void
@@ -179,6 +183,70 @@ insert_rows (PigeonDb *db, guint table, Salvage *salvage, GError **error)
   return TRUE;
 }
 
+/* Keeps a POP3 message that the new database would not take as a file. */
+static gboolean
+save_local_file (Salvage *salvage, sqlite3_value *raw, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("pop3-%u.eml", ++salvage->n_local_saved);
+  g_autofree char *file = g_build_filename (salvage->saved_dir, name, NULL);
+
+  if (g_mkdir_with_parents (salvage->saved_dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", salvage->saved_dir, g_strerror (errno));
+      return FALSE;
+    }
+  return g_file_set_contents_full (file, sqlite3_value_blob (raw), sqlite3_value_bytes (raw),
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+static gboolean
+carry_local_message (PigeonDb *db, sqlite3_stmt *row, Salvage *salvage, GError **error)
+{
+  g_autoptr (GBytes) raw = g_bytes_new (sqlite3_column_blob (row, 4), sqlite3_column_bytes (row, 4));
+  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  PigeonMessageInfo *info = pigeon_message_info_new_from_raw (raw);
+  g_autoptr (GError) refused = NULL;
+
+  /* The UIDL keeps a message left on the server from coming twice. */
+  info->uidl = g_strdup ((const char *) sqlite3_column_text (row, 2));
+  info->flags = sqlite3_column_int (row, 3);
+  g_ptr_array_add (infos, info);
+  if (pigeon_store_insert_messages (db, sqlite3_column_int64 (row, 0), sqlite3_column_int64 (row, 1), infos, &refused))
+    {
+      salvage->n_local++;
+      return TRUE;
+    }
+  g_message ("A POP3 message could not be stored again (%s): saving it as a file", refused->message);
+  return save_local_file (salvage, sqlite3_column_value (row, 4), error);
+}
+
+/* Streams the POP3 accounts' messages out of the damaged file, until the
+ * first row that cannot be read. */
+static gboolean
+carry_local_mail (PigeonDb *db, Salvage *salvage, GError **error)
+{
+  sqlite3 *damaged = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = TRUE;
+
+  sqlite3_open_v2 (salvage->aside, &damaged, SQLITE_OPEN_READONLY, NULL);
+  if (sqlite3_prepare_v2 (damaged,
+                          "SELECT m.account_id, l.folder_id, l.uidl, m.flags, b.raw FROM bodies b "
+                          "JOIN messages m ON m.id = b.message_id "
+                          "JOIN message_locations l ON l.message_id = m.id "
+                          "JOIN accounts a ON a.id = m.account_id "
+                          "WHERE a.incoming_protocol = ?1 ORDER BY b.message_id",
+                          -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int (stmt, 1, PIGEON_PROTOCOL_POP3);
+      while (ok && sqlite3_step (stmt) == SQLITE_ROW)
+        ok = carry_local_message (db, stmt, salvage, error);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (damaged);
+  return ok;
+}
+
 static gboolean
 rebuild (const char *path, Salvage *salvage, GError **error)
 {
@@ -191,6 +259,8 @@ rebuild (const char *path, Salvage *salvage, GError **error)
   for (guint table = 0; table < G_N_ELEMENTS (salvaged); table++)
     if (!insert_rows (db, table, salvage, error))
       return FALSE;
+  if (!carry_local_mail (db, salvage, error))
+    return FALSE;
   return pigeon_db_exec (db, "COMMIT", error);
 }
 
@@ -223,7 +293,15 @@ compose_notice (Salvage *salvage)
                                         "%u changes waiting for the server were kept.", n_pending),
                               n_pending);
     }
-  if (count_files (salvage) > 0)
+  if (salvage->n_local > 0)
+    {
+      g_string_append_c (notice, ' ');
+      g_string_append_printf (notice,
+                              ngettext ("%u message downloaded with POP3 was kept.",
+                                        "%u messages downloaded with POP3 were kept.", salvage->n_local),
+                              salvage->n_local);
+    }
+  if (count_files (salvage) + salvage->n_local_saved > 0)
     {
       g_string_append_c (notice, ' ');
       g_string_append_printf (notice, _ ("Copies of the messages are in the folder “%s”."), salvage->saved_dir);

@@ -84,8 +84,8 @@ id_key (gint64 id)
   return g_memdup2 (&id, sizeof id);
 }
 
-static void
-changes_init (PigeonChanges *changes)
+void
+pigeon_changes_init (PigeonChanges *changes)
 {
   changes->messages = g_array_new (FALSE, FALSE, sizeof (PigeonMessageChange));
   changes->folders = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -93,8 +93,8 @@ changes_init (PigeonChanges *changes)
   changes->new_id = 0;
 }
 
-static void
-changes_clear (PigeonChanges *changes)
+void
+pigeon_changes_clear (PigeonChanges *changes)
 {
   g_clear_pointer (&changes->messages, g_array_unref);
   g_clear_pointer (&changes->folders, g_hash_table_unref);
@@ -143,7 +143,7 @@ write_job_free (WriteJob *job)
 {
   if (job->destroy)
     job->destroy (job->data);
-  changes_clear (&job->changes);
+  pigeon_changes_clear (&job->changes);
   g_clear_error (&job->error);
   g_clear_object (&job->task);
   g_free (job);
@@ -312,7 +312,7 @@ pigeon_store_write_async (PigeonStore *self,
   job->flags = flags;
   job->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, source_tag);
-  changes_init (&job->changes);
+  pigeon_changes_init (&job->changes);
   if (self->closed)
     {
       g_task_return_new_error (job->task, PIGEON_STORE_ERROR, PIGEON_STORE_ERROR_CLOSED, "The store is closed");
@@ -980,7 +980,7 @@ take_in_writes (PigeonStore *self)
   /* A handler may drop a list while we walk them. */
   for (guint i = 0; i < self->lists->len; i++)
     g_ptr_array_add (lists, g_object_ref (self->lists->pdata[i]));
-  changes_init (&merged);
+  pigeon_changes_init (&merged);
   g_mutex_lock (&self->commit_lock);
   n_jobs = self->committed->len;
   for (guint i = 0; i < n_jobs; i++)
@@ -1003,7 +1003,7 @@ take_in_writes (PigeonStore *self)
   for (guint i = 0; i < adopted->len; i++)
     adopt_account (self, adopted->pdata[i]);
   apply_changes (self, &merged, lists);
-  changes_clear (&merged);
+  pigeon_changes_clear (&merged);
   return n_jobs > 0;
 }
 

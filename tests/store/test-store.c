@@ -919,6 +919,56 @@ test_corrupt_search (Fixture *f, gconstpointer data)
   g_assert_cmpuint (search_count (f->store, "filler"), ==, 1);
 }
 
+/* POP3 mail may exist only here: it is carried into the rebuilt database
+ * with its UIDL, flags and body, and found by search again. */
+static void
+test_corrupt_pop3 (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PigeonAccount) account = NULL;
+  g_autoptr (PigeonFolder) inbox = NULL;
+  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  g_autoptr (GBytes) raw = g_bytes_new_static (multipart, strlen (multipart));
+  g_autoptr (GBytes) kept = NULL;
+  g_autofree char *marker = g_strconcat (f->path, ".open", NULL);
+  g_autoptr (PigeonMessageList) found = NULL;
+  g_autoptr (PigeonMessage) first = NULL;
+  StoreTestWrite write = { 0 };
+  PigeonMessageInfo *info;
+
+  reopen (f);
+  account = pigeon_account_new ("ada@example.org");
+  pigeon_account_set_incoming_protocol (account, PIGEON_PROTOCOL_POP3);
+  pigeon_store_save_account_async (f->store, account, NULL, store_test_write_cb, &write);
+  store_test_wait_ok (&write);
+  inbox = store_test_add_folder (f->store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX);
+  for (guint n = 1; n <= 300; n++)
+    {
+      info = pigeon_message_info_new_from_raw (raw);
+      info->uidl = g_strdup_printf ("uidl-%u", n);
+      info->flags = n == 7 ? PIGEON_MESSAGE_SEEN : 0;
+      g_ptr_array_add (infos, info);
+    }
+  store_test_add_messages (f->store, inbox, infos);
+  g_clear_object (&f->store);
+
+  damage_messages_index (f->path);
+  g_file_set_contents (marker, "", 0, NULL);
+  reopen (f);
+  g_assert_nonnull (strstr (pigeon_store_get_notice (f->store), "300 messages downloaded with POP3 were kept"));
+  g_set_object (&inbox, g_list_model_get_item (pigeon_store_get_folders (f->store, account), 0));
+  g_assert_cmpuint (pigeon_folder_get_total (inbox), ==, 300);
+  g_assert_cmpuint (pigeon_folder_get_unread (inbox), ==, 299);
+  g_assert_cmpuint (search_count (f->store, "flowmatic"), ==, 300);
+  /* Downloading the same UIDL again finds the message that is there. */
+  g_ptr_array_set_size (infos, 1);
+  store_test_add_messages (f->store, inbox, infos);
+  g_assert_cmpuint (pigeon_folder_get_total (inbox), ==, 300);
+  found = pigeon_store_search (f->store, NULL, "flowmatic", NULL);
+  first = g_list_model_get_item (G_LIST_MODEL (found), 0);
+  kept = pigeon_store_load_raw (f->store, pigeon_message_get_id (first), NULL);
+  g_assert_true (g_bytes_equal (kept, raw));
+}
+
 /* The WAL's length in pages, as a checkpoint from another connection sees it. */
 static gint64
 wal_pages (const char *path)
@@ -1167,6 +1217,7 @@ main (int argc, char **argv)
   add ("/store/corrupt/salvage", test_corrupt_salvage);
   add ("/store/corrupt/pending", test_corrupt_pending);
   add ("/store/corrupt/search", test_corrupt_search);
+  add ("/store/corrupt/pop3", test_corrupt_pop3);
   add ("/store/open/async", test_open_async);
   add ("/store/wal/restarts", test_wal_restarts);
 
