@@ -105,6 +105,17 @@ void pigeon_engine_undo_free (PigeonEngineUndo *undo);
 void pigeon_engine_set_undo (PigeonEngine *self, PigeonEngineUndo *undo);
 PigeonEngineUndo *pigeon_engine_take_undo (PigeonEngine *self);
 
+/* pigeon-engine-replay.c: replays the account's pending operations over
+ * @session (signed in), oldest first, reverting locally what the server
+ * refuses. The IMAP sync calls it before it fetches. */
+void pigeon_engine_replay_async (PigeonEngine *self,
+                                 PigeonAccount *account,
+                                 PigeonImapSession *session,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+
 /* pigeon-engine-pop3.c */
 void pigeon_engine_pop3_download_async (PigeonEngine *self,
                                         PigeonAccount *account,
