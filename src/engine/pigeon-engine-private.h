@@ -115,6 +115,21 @@ void pigeon_engine_replay_async (PigeonEngine *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data);
 gboolean pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+/* After a user action: replays the account's operations over a session of
+ * its own in a moment, unless the account is busy then (its sync replays).
+ * Several calls in a row make one replay. IMAP accounts only. */
+void pigeon_engine_replay_soon (PigeonEngine *self, PigeonAccount *account);
+
+/* pigeon-engine-drafts.c: called by the replay, after the operations:
+ * APPENDs the account's changed drafts to the server's Drafts folder, and
+ * then deletes their older copies and those of discarded drafts. */
+void pigeon_engine_replay_drafts_async (PigeonEngine *self,
+                                        PigeonAccount *account,
+                                        PigeonImapSession *session,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean pigeon_engine_replay_drafts_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
 
 /* pigeon-engine-pop3.c */
 void pigeon_engine_pop3_download_async (PigeonEngine *self,

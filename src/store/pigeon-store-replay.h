@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include "pigeon-store.h"
+
+G_BEGIN_DECLS
+
+/* What the engine's replay of pending operations needs besides
+ * pigeon_store_list_pending_ops(). Every write is finished with
+ * pigeon_store_write_finish(). */
+
+/* A folder and UID of message @message_id on the server (its oldest
+ * location that has a UID). FALSE when the server has no copy known
+ * here; @error only for a database failure. */
+gboolean
+pigeon_store_find_server_copy (PigeonStore *self, gint64 message_id, gint64 *folder_id, guint32 *uid, GError **error);
+
+/* The server took operation @op_id: forget it. For a MOVE, @new_uid (0 when
+ * the server did not say, RFC 4315 COPYUID) becomes the UID of the copy in
+ * the target folder, in the same transaction. */
+void pigeon_store_finish_pending_op_async (PigeonStore *self,
+                                           gint64 op_id,
+                                           guint32 new_uid,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+
+/* The server refused operation @op_id for good: undo its local change
+ * (flags put back; a moved or deleted message back in its folder with its
+ * UID, when the message is still here) and forget it, in one transaction. */
+void pigeon_store_revert_pending_op_async (
+    PigeonStore *self, gint64 op_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+
+/* Undo of a move that the server has not heard of: the queued moves of
+ * @messages (PigeonMessage) from @from to @to are reverted as above. The
+ * messages whose move was replayed already stay in @to. */
+void pigeon_store_cancel_moves_async (PigeonStore *self,
+                                      GPtrArray *messages,
+                                      PigeonFolder *from,
+                                      PigeonFolder *to,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+
+G_END_DECLS
