@@ -4,7 +4,7 @@
 
 #include "config.h"
 
-#include "pigeon-engine-private.h"
+#include "pigeon-engine-imap-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -389,6 +389,7 @@ typedef struct
 {
   guint pending;
   GError *first_error;
+  gboolean all_bodies;
 } SyncData;
 
 static void
@@ -430,39 +431,43 @@ pop3_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+imap_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  PigeonAccount *account = g_object_get_data (G_OBJECT (result), "account");
+
+  pigeon_engine_imap_sync_finish (PIGEON_ENGINE (source), result, &error);
+  sync_one_done (task, account, error);
+}
+
+static void
 sync_account (PigeonEngine *self, PigeonAccount *account, GTask *task)
 {
   SyncData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
 
   data->pending++;
-  if (pigeon_account_get_incoming_protocol (account) != PIGEON_PROTOCOL_POP3)
-    {
-      error = g_error_new (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_NOT_SUPPORTED,
-                           _ ("“%s” is an IMAP account: IMAP sync is not available yet in this version"),
-                           pigeon_account_get_display_name (account));
-      sync_one_done (task, account, error);
-      return;
-    }
-  pigeon_engine_pop3_download_async (self, account, g_task_get_cancellable (task), pop3_done_cb, g_object_ref (task));
+  if (pigeon_account_get_incoming_protocol (account) == PIGEON_PROTOCOL_IMAP)
+    pigeon_engine_imap_sync_async (self, account, data->all_bodies, g_task_get_cancellable (task), imap_done_cb,
+                                   g_object_ref (task));
+  else
+    pigeon_engine_pop3_download_async (self, account, g_task_get_cancellable (task), pop3_done_cb, g_object_ref (task));
 }
 
-void
-pigeon_engine_sync_async (PigeonEngine *self,
-                          PigeonAccount *account,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer user_data)
+static void
+start_sync (PigeonEngine *self,
+            PigeonAccount *account,
+            gboolean all_bodies,
+            GCancellable *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  SyncData *data;
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SyncData *data = g_new0 (SyncData, 1);
 
-  g_return_if_fail (PIGEON_IS_ENGINE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pigeon_engine_sync_async);
-  data = g_new0 (SyncData, 1);
   data->pending = 1;
+  data->all_bodies = all_bodies;
   g_task_set_task_data (task, data, (GDestroyNotify) sync_data_free);
   if (account != NULL)
     sync_account (self, account, task);
@@ -477,6 +482,28 @@ pigeon_engine_sync_async (PigeonEngine *self,
         }
     }
   sync_one_done (task, NULL, NULL);
+}
+
+void
+pigeon_engine_sync_async (PigeonEngine *self,
+                          PigeonAccount *account,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  start_sync (self, account, FALSE, cancellable, callback, user_data);
+}
+
+void
+pigeon_engine_sync_all_bodies_async (PigeonEngine *self,
+                                     PigeonAccount *account,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  start_sync (self, account, TRUE, cancellable, callback, user_data);
 }
 
 gboolean

@@ -231,4 +231,5 @@ GPtrArray *pigeon_store_complete_address (PigeonStore *self, const char *prefix,
 
 G_END_DECLS
 
+#include "pigeon-store-sync.h"
 #include "pigeon-store-replay.h"

@@ -560,8 +560,14 @@ print_account_error (PigeonEngine *engine, PigeonAccount *account, GError *error
 int
 pigeon_tool_sync (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) context = pigeon_tool_option_context_new (
-      _ ("[ACCOUNT]"), _ ("Gets new mail for ACCOUNT, or for every account."), no_entries);
+  gboolean bodies = FALSE;
+  const GOptionEntry entries[] = {
+    { "bodies", 0, 0, G_OPTION_ARG_NONE, &bodies, N_ ("Download every message's body for offline reading (IMAP)"),
+      NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context =
+      pigeon_tool_option_context_new (_ ("[ACCOUNT]"), _ ("Gets new mail for ACCOUNT, or for every account."), entries);
   g_autoptr (GError) error = NULL;
   g_autoptr (PigeonEngine) engine = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -579,7 +585,10 @@ pigeon_tool_sync (int argc, char **argv)
   g_signal_connect (engine, "progress", G_CALLBACK (print_progress), NULL);
   if (account == NULL)
     g_signal_connect (engine, "account-error", G_CALLBACK (print_account_error), NULL);
-  pigeon_engine_sync_async (engine, account, NULL, pigeon_tool_engine_got, &result);
+  if (bodies)
+    pigeon_engine_sync_all_bodies_async (engine, account, NULL, pigeon_tool_engine_got, &result);
+  else
+    pigeon_engine_sync_async (engine, account, NULL, pigeon_tool_engine_got, &result);
   pigeon_tool_engine_wait (&result);
   if (!pigeon_engine_sync_finish (engine, result, &error))
     return account != NULL ? pigeon_tool_fail (error) : PIGEON_TOOL_EXIT_FAILURE;
