@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# IMAP sync with pigeon-tool against the real Dovecot of pigeon-peers (TAP),
+# checked against Python's imaplib: the folder list and roles (SPECIAL-USE
+# and names); each message's summary (subject, from, flags) per UID; flag
+# changes and expunges made by imaplib; a local change kept; a UIDVALIDITY
+# change; bodies byte for byte with --bodies; new mail seen within seconds
+# while the engine idles; search on the server.
+#
+# Usage: test-engine-imap.py PIGEON-TOOL MODE
+#   MODE "qresync": Dovecot as it is (CONDSTORE, QRESYNC), "Sent Mail" has
+#   the \Sent special use; "condstore": without QRESYNC; "plain": without
+#   CONDSTORE and QRESYNC (PIGEON_PEERS_DOVECOT_EXTRA says so); roles by
+#   name only but in "qresync".
+
+import email
+import email.header
+import imaplib
+import os
+import sqlite3
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+tool = sys.argv[1]
+mode = sys.argv[2]
+e = os.environ
+tmp = tempfile.mkdtemp(prefix="pigeon-imap-")
+env = dict(e)
+env.update(XDG_DATA_HOME=tmp + "/data", XDG_CONFIG_HOME=tmp + "/config", XDG_CACHE_HOME=tmp + "/cache",
+           PIGEON_SECRET_SERVICE="0", G_DEBUG="")
+results = []
+SEEN, ANSWERED, FLAGGED, DELETED, DRAFT = 1, 2, 4, 8, 16
+FLAG_NAMES = {"\\Seen": SEEN, "\\Answered": ANSWERED, "\\Flagged": FLAGGED, "\\Deleted": DELETED,
+              "\\Draft": DRAFT}
+ROLES = {0: None, 1: "inbox", 2: "drafts", 3: "sent", 4: "archive", 5: "junk", 6: "trash"}
+
+
+def ok(cond, name):
+    results.append((bool(cond), name))
+    print(("ok" if cond else "not ok") + " %d - %s" % (len(results), name), flush=True)
+
+
+def run(args, check=True):
+    # Without a Secret Service, each run asks for the password.
+    p = subprocess.run([tool] + args, env=env, input=(e["PIGEON_TEST_PASSWORD_B"] + "\n") * 3,
+                       capture_output=True, text=True, timeout=120)
+    if check and p.returncode != 0:
+        print("# %s -> %d\n# %s%s" % (args, p.returncode, p.stdout, p.stderr), flush=True)
+    return p
+
+
+def imap():
+    ctx = ssl.create_default_context(cafile=e["PIGEON_TEST_CA"])
+    m = imaplib.IMAP4_SSL(e["PIGEON_TEST_HOST"], int(e["PIGEON_TEST_IMAPS_PORT"]), ssl_context=ctx)
+    m.login(e["PIGEON_TEST_USER_B"], e["PIGEON_TEST_PASSWORD_B"])
+    return m
+
+
+def db():
+    return sqlite3.connect(os.path.join(tmp, "data", "pigeon", "pigeon.db"))
+
+
+def message(i, attach=False):
+    body = "Message %d body, with the word zebra%d.\r\n" % (i, i)
+    msg = ("From: Sender %d <sender%d@example.org>\r\nTo: bob@pigeon.test\r\nSubject: Test %d =?UTF-8?Q?caf=C3=A9?=\r\n"
+           "Date: Mon, 1 Jan 2024 10:%02d:00 +0000\r\nMessage-ID: <m%d@example.org>\r\n" % (i, i, i, i % 60, i))
+    if not attach:
+        return (msg + "\r\n" + body).encode()
+    return (msg + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            "Content-Type: text/plain\r\n\r\n" + body + "--b\r\nContent-Type: application/octet-stream\r\n"
+            "Content-Disposition: attachment; filename=data.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            "AAECAwQ=\r\n--b--\r\n").encode()
+
+
+def server_view(m, folder):
+    """uid -> (subject, from address, flags) as imaplib sees them."""
+    m.select('"%s"' % folder, readonly=True)
+    typ, data = m.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)])")
+    view = {}
+    for item in data:
+        if not isinstance(item, tuple):
+            continue
+        head = item[0].decode()
+        uid = int(head.split("UID ")[1].split()[0])
+        flags = 0
+        for name, bit in FLAG_NAMES.items():
+            if name in head.split("FLAGS (")[1].split(")")[0]:
+                flags |= bit
+        msg = email.message_from_bytes(item[1])
+        subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+        view[uid] = (subject, email.utils.parseaddr(msg["From"])[1], flags)
+    return view
+
+
+def local_view(folder):
+    c = db()
+    rows = c.execute("SELECT l.uid, m.subject, m.sender, m.flags FROM message_locations l "
+                     "JOIN messages m ON m.id = l.message_id JOIN folders f ON f.id = l.folder_id "
+                     "WHERE f.path = ?", (folder,)).fetchall()
+    c.close()
+    return {uid: (subject, email.utils.parseaddr(sender)[1], flags & 31) for uid, subject, sender, flags in rows}
+
+
+def same_view(folder, m, skip=()):
+    server, local = server_view(m, folder), local_view(folder)
+    for uid in skip:
+        server.pop(uid, None)
+        local.pop(uid, None)
+    if server != local:
+        diff = [(u, server.get(u), local.get(u)) for u in sorted(set(server) | set(local))
+                if server.get(u) != local.get(u)]
+        print("# %s differs (uid, server, local): %s" % (folder, diff[:5]), flush=True)
+    return server == local and len(server) > 0
+
+
+def local_id(folder, uid):
+    c = db()
+    row = c.execute("SELECT l.message_id FROM message_locations l JOIN folders f ON f.id = l.folder_id "
+                    "WHERE f.path = ? AND l.uid = ?", (folder, uid)).fetchone()
+    c.close()
+    return row[0] if row else None
+
+
+print("1..16", flush=True)
+m = imap()
+caps = m.capability()[1][0].decode().split()
+ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
+   "Dovecot's extensions as the mode says (%s)" % mode)
+for name in ("Sent Mail", "Sent", "Trash", "Archive", "Work", "Work.Projects"):
+    m.create('"%s"' % name)
+N = 60
+for i in range(1, N + 1):
+    m.append("INBOX", "(\\Seen)" if i % 3 == 0 else "()", None, message(i, attach=(i % 10 == 0)))
+for i in range(1, 6):
+    m.append('"Work.Projects"', "(\\Flagged)", None, message(100 + i))
+
+with open(os.path.join(tmp, "pb"), "w") as f:
+    f.write(e["PIGEON_TEST_PASSWORD_B"])
+ok(run(["account", "add", "bob", "--address", e["PIGEON_TEST_USER_B"], "--imap",
+        "%s:%s" % (e["PIGEON_TEST_HOST"], e["PIGEON_TEST_IMAPS_PORT"]), "--smtp",
+        "%s:%s" % (e["PIGEON_TEST_HOST"], e["PIGEON_TEST_SMTPS_PORT"]), "--password-file", tmp + "/pb",
+        "--ca-file", e["PIGEON_TEST_CA"]]).returncode == 0, "account add bob (IMAP)")
+p = run(["sync", "bob"])
+ok(p.returncode == 0, "first sync")
+
+c = db()
+roles = dict(c.execute("SELECT path, role FROM folders").fetchall())
+bodies = c.execute("SELECT count(*) FROM bodies").fetchone()[0]
+c.close()
+expect_sent = "Sent Mail" if mode == "qresync" else "Sent"
+ok(set(roles) == {"INBOX", "Sent Mail", "Sent", "Trash", "Archive", "Work", "Work.Projects"} and
+   ROLES[roles["INBOX"]] == "inbox" and ROLES[roles[expect_sent]] == "sent" and ROLES[roles["Trash"]] == "trash" and
+   ROLES[roles["Archive"]] == "archive" and
+   sum(1 for r in roles.values() if ROLES[r] == "sent") == 1, "folders and roles (%s)" % roles)
+ok(same_view("INBOX", m) and same_view("Work.Projects", m) and len(local_view("INBOX")) == N,
+   "summaries match imaplib's view per UID (subject, from, flags)")
+c = db()
+attach = c.execute("SELECT count(*) FROM messages WHERE has_attachments = 1").fetchone()[0]
+c.close()
+ok(attach == N // 10 and bodies == 0, "attachments from BODYSTRUCTURE (%d), no body without an offline period" % attach)
+
+# Changes by another client, and one local change.
+m.select("INBOX")
+m.uid("STORE", "3", "+FLAGS", "(\\Flagged)")
+m.uid("STORE", "6", "-FLAGS", "(\\Seen)")
+m.uid("STORE", "7:9", "+FLAGS", "(\\Deleted)")
+m.expunge()
+m.append("INBOX", "()", None, message(N + 1))
+local = local_id("INBOX", 10)
+run(["flag", "bob", str(local), "--flagged"])
+ok(run(["sync", "bob"]).returncode == 0, "second sync")
+view = local_view("INBOX")
+ok(same_view("INBOX", m, skip=[10]) and not any(u in view for u in (7, 8, 9)) and N + 1 in view,
+   "flag changes, expunges and the new message from imaplib are seen")
+ok(view.get(10, (0, 0, 0))[2] & FLAGGED, "the local change is not undone by the sync")
+
+# Expunge only (no new message): the count tells the non-QRESYNC path.
+m.select("INBOX")
+m.uid("STORE", "11", "+FLAGS", "(\\Deleted)")
+m.expunge()
+ok(run(["sync", "bob"]).returncode == 0 and 11 not in local_view("INBOX") and same_view("INBOX", m, skip=[10]),
+   "an expunge alone is seen")
+
+# UIDVALIDITY: the folder is deleted and made again.
+c = db()
+old_validity = c.execute("SELECT uidvalidity FROM folders WHERE path = 'Work.Projects'").fetchone()[0]
+c.close()
+m.select("INBOX")
+m.delete('"Work.Projects"')
+m.create('"Work.Projects"')
+for i in range(1, 3):
+    m.append('"Work.Projects"', "()", None, message(200 + i))
+ok(run(["sync", "bob"]).returncode == 0, "sync after the folder was made again")
+c = db()
+new_validity = c.execute("SELECT uidvalidity FROM folders WHERE path = 'Work.Projects'").fetchone()[0]
+c.close()
+subjects = sorted(s for s, _, _ in local_view("Work.Projects").values())
+ok(new_validity != old_validity and subjects == ["Test 201 café", "Test 202 café"] and
+   same_view("Work.Projects", m), "a new UIDVALIDITY drops and refetches the folder")
+
+# Folders gone from the server go here too.
+m.delete('"Archive"')
+run(["sync", "bob"])
+c = db()
+paths = [r[0] for r in c.execute("SELECT path FROM folders").fetchall()]
+c.close()
+ok("Archive" not in paths and "INBOX" in paths, "a folder deleted on the server is removed locally")
+
+# Bodies, byte for byte.
+ok(run(["sync", "bob", "--bodies"]).returncode == 0, "sync --bodies")
+m.select("INBOX", readonly=True)
+typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[])")
+server = {int(item[0].decode().split("UID ")[1].split()[0]): item[1] for item in data if isinstance(item, tuple)}
+c = db()
+same = all(c.execute("SELECT b.raw FROM bodies b WHERE b.message_id = ?", (local_id("INBOX", uid),)).fetchone() ==
+           (raw,) for uid, raw in server.items())
+c.close()
+ok(same and len(server) > 50, "bodies byte for byte equal to imaplib's BODY.PEEK[] (%d)" % len(server))
+
+# New mail while the engine idles on the Inbox.
+watch = subprocess.Popen([tool, "sync", "--watch"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+watch.stdin.write((e["PIGEON_TEST_PASSWORD_B"] + "\n") * 3)
+watch.stdin.flush()
+time.sleep(2)
+m.append("INBOX", "()", None, message(300))
+start = time.monotonic()
+seen_after = None
+while time.monotonic() - start < 10:
+    if any(s.startswith("Test 300 ") for s, _, _ in local_view("INBOX").values()):
+        seen_after = time.monotonic() - start
+        break
+    time.sleep(0.1)
+watch.terminate()
+out, err = watch.communicate(timeout=10)
+if seen_after is None:
+    print("# watch: %s%s" % (out, err), flush=True)
+ok(seen_after is not None and seen_after < 5, "new mail seen while idling (%.2f s)" % (seen_after or -1))
+
+m.logout()
+sys.exit(0 if all(r for r, _ in results) else 1)
