@@ -54,9 +54,9 @@ store_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* A copy: the task's own goes with the task. */
   if (undo != NULL)
-    pigeon_engine_set_undo (g_task_get_source_object (task), g_steal_pointer (&undo));
-  g_task_set_task_data (task, NULL, NULL);
+    pigeon_engine_set_undo (g_task_get_source_object (task), undo_new (undo->messages, undo->from, undo->to));
   pigeon_engine_replay_soon (g_task_get_source_object (task), g_object_get_data (G_OBJECT (task), "account"));
   g_task_return_boolean (task, TRUE);
 }

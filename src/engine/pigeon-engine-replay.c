@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "pigeon-engine-private.h"
 
@@ -148,7 +149,14 @@ op_done (GTask *task, const GError *error)
   else if (g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_NO) ||
            g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_BAD))
     {
-      g_autoptr (GError) reported = refusal (self, op, error->message);
+      g_autofree char *reason = g_strdup (error->message);
+      g_autoptr (GError) reported = NULL;
+
+      /* The server's text goes inside a sentence of ours. */
+      g_strchomp (reason);
+      if (g_str_has_suffix (reason, "."))
+        reason[strlen (reason) - 1] = '\0';
+      reported = refusal (self, op, reason);
 
       pigeon_engine_emit_error (self, data->account, reported);
       pigeon_store_revert_pending_op_async (store, op->id, NULL, op_written_cb, task);
