@@ -64,10 +64,11 @@ def db():
     return sqlite3.connect(os.path.join(tmp, "data", "pigeon", "pigeon.db"))
 
 
-def message(i, attach=False):
+def message(i, attach=False, subject=None):
     body = "Message %d body, with the word zebra%d.\r\n" % (i, i)
-    msg = ("From: Sender %d <sender%d@example.org>\r\nTo: bob@pigeon.test\r\nSubject: Test %d =?UTF-8?Q?caf=C3=A9?=\r\n"
-           "Date: Mon, 1 Jan 2024 10:%02d:00 +0000\r\nMessage-ID: <m%d@example.org>\r\n" % (i, i, i, i % 60, i))
+    subject = subject or "Test %d =?UTF-8?Q?caf=C3=A9?=" % i
+    msg = ("From: Sender %d <sender%d@example.org>\r\nTo: bob@pigeon.test\r\nSubject: %s\r\n"
+           "Date: Mon, 1 Jan 2024 10:%02d:00 +0000\r\nMessage-ID: <m%d@example.org>\r\n" % (i, i, subject, i % 60, i))
     if not attach:
         return (msg + "\r\n" + body).encode()
     return (msg + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
@@ -125,7 +126,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..16", flush=True)
+print("1..17", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -240,6 +241,18 @@ out, err = watch.communicate(timeout=10)
 if seen_after is None:
     print("# watch: %s%s" % (out, err), flush=True)
 ok(seen_after is not None and seen_after < 5, "new mail seen while idling (%.2f s)" % (seen_after or -1))
+
+# Search on the server: only the matches of every word, not cached yet.
+for i, subject in enumerate(("Quokka alpha", "Quokka beta", "Wombat alpha")):
+    m.append('"Work"', "()", None, message(400 + i, subject=subject))
+first = run(["search", "bob", "quokka alpha", "--server"])
+after_first = sorted(s for s, _, _ in local_view("Work").values())
+second = run(["search", "bob", "quokka", "--server"])
+after_second = sorted(s for s, _, _ in local_view("Work").values())
+ok(first.returncode == 0 and "1 message found" in first.stderr and "Quokka alpha" in first.stdout and
+   after_first == ["Quokka alpha"] and "1 message found" in second.stderr and
+   after_second == ["Quokka alpha", "Quokka beta"] and len(second.stdout.splitlines()) == 2,
+   "search on the server fetches the matches of every word (%s, %s)" % (after_first, after_second))
 
 m.logout()
 sys.exit(0 if all(r for r, _ in results) else 1)
