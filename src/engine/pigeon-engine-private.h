@@ -116,8 +116,8 @@ void pigeon_engine_replay_async (PigeonEngine *self,
                                  gpointer user_data);
 gboolean pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
 /* After a user action: replays the account's operations over a session of
- * its own in a moment, unless the account is busy then (its sync replays).
- * Several calls in a row make one replay. IMAP accounts only. */
+ * its own in a moment, once the account is not busy. Several calls in a
+ * row make one replay. IMAP accounts only. */
 void pigeon_engine_replay_soon (PigeonEngine *self, PigeonAccount *account);
 
 /* pigeon-engine-drafts.c: called by the replay, after the operations:

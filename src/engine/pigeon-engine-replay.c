@@ -529,9 +529,9 @@ pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, GError **
 }
 
 /* Soon after a user action: the account's operations are replayed over a
- * session of their own, a few seconds later so that a burst of actions
- * (marking a page of messages read) goes in one session. An account that
- * is busy is left alone: its sync replays before it fetches. */
+ * session of their own, a moment later so that a burst of actions (marking
+ * a page of messages read) goes in one session. While the account is busy
+ * (a sync, which replays before it fetches) the replay waits for it. */
 
 #define REPLAY_DELAY_MS 1500
 
@@ -646,8 +646,14 @@ soon_fired (gpointer user_data)
   g_hash_table_steal (replay_timers (self), &soon->account_id);
   account = pigeon_store_lookup_account (pigeon_engine_get_store (self), soon->account_id);
   status = account ? g_strdup_printf (_ ("Saving changes for %s"), pigeon_account_get_display_name (account)) : NULL;
-  if (account != NULL && pigeon_engine_begin_work (self, account, status))
+  if (account == NULL)
+    return G_SOURCE_REMOVE;
+  if (pigeon_engine_begin_work (self, account, status))
     pigeon_engine_open_imap_async (self, account, NULL, soon_session_cb, g_object_ref (account));
+  else
+    /* A sync is running, and may have replayed before this action came:
+     * try again once it is done. */
+    pigeon_engine_replay_soon (self, account);
   return G_SOURCE_REMOVE;
 }
 

@@ -524,6 +524,36 @@ test_refused (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (reported->message, "undone"));
 }
 
+/* A folder the server cannot make ("~" starts no name on Dovecot): the
+ * move is refused, and the message is back where it was, with its UID. */
+static void
+test_refused_move (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) raw = test_message ("refused move");
+  guint32 uid = server_append (fixture, "Keep", raw);
+  PigeonFolder *keep = local_folder (fixture, "Keep", PIGEON_FOLDER_ROLE_NONE);
+  PigeonFolder *local_only = local_folder (fixture, "~Local", PIGEON_FOLDER_ROLE_NONE);
+  g_autoptr (PigeonMessage) message = add_local (fixture, keep, uid, raw, TRUE);
+  g_autoptr (GPtrArray) messages = one (message);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) server = NULL;
+  const GError *reported;
+
+  pigeon_engine_move_messages_async (fixture->engine, messages, keep, local_only, NULL, got_result, &result);
+  action_done (fixture, &result);
+  g_assert_cmpuint (pigeon_folder_get_total (local_only), ==, 1);
+  g_assert_cmpint (pigeon_store_lookup_uid (fixture->store, keep, uid), ==, 0);
+  wait_replayed (fixture);
+  g_assert_cmpuint (pigeon_folder_get_total (local_only), ==, 0);
+  g_assert_cmpint (pigeon_store_lookup_uid (fixture->store, keep, uid), ==, pigeon_message_get_id (message));
+  server = server_messages (fixture, "Keep");
+  g_assert_nonnull (find_uid (server, uid));
+  g_assert_cmpuint (fixture->errors->len, ==, 1);
+  reported = fixture->errors->pdata[0];
+  g_assert_error (reported, PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_REJECTED);
+  g_assert_nonnull (strstr (reported->message, "It is back in “Keep”"));
+}
+
 static void
 send_one (Fixture *fixture, PigeonAccount *account, GBytes *raw)
 {
@@ -722,6 +752,7 @@ main (int argc, char *argv[])
   ADD ("delete", test_delete);
   ADD ("undo", test_undo);
   ADD ("refused", test_refused);
+  ADD ("refused-move", test_refused_move);
   ADD ("sent-copy", test_sent_copy);
   ADD ("sent-by-provider", test_sent_by_provider);
   ADD ("drafts", test_drafts);
