@@ -6,7 +6,8 @@
 # and names); each message's summary (subject, from, flags) per UID; flag
 # changes and expunges made by imaplib; a local change kept; a UIDVALIDITY
 # change; bodies byte for byte with --bodies; new mail seen within seconds
-# while the engine idles; search on the server.
+# while the engine idles; syncs killed at random points resume; search on
+# the server.
 #
 # Usage: test-engine-imap.py PIGEON-TOOL MODE
 #   MODE "qresync": Dovecot as it is (CONDSTORE, QRESYNC), "Sent Mail" has
@@ -18,6 +19,8 @@ import email
 import email.header
 import imaplib
 import os
+import random
+import signal
 import sqlite3
 import ssl
 import subprocess
@@ -126,7 +129,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..17", flush=True)
+print("1..19", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -241,6 +244,33 @@ out, err = watch.communicate(timeout=10)
 if seen_after is None:
     print("# watch: %s%s" % (out, err), flush=True)
 ok(seen_after is not None and seen_after < 5, "new mail seen while idling (%.2f s)" % (seen_after or -1))
+
+# Killed at any moment, a sync resumes: 1,200 messages (three batches),
+# syncs killed at random points; what was stored is always the newest
+# UIDs (newest first), and a full sync then matches imaplib.
+m.create('"Bulk"')
+for i in range(1200):
+    m.append('"Bulk"', "(\\Seen)" if i % 2 else "()", None, message(1000 + i))
+m.select('"Bulk"', readonly=True)
+all_uids = sorted(int(u) for u in m.uid("SEARCH", "ALL")[1][0].split())
+rng = random.Random(int(e.get("PIGEON_KILL_SEED", "5")))
+suffixes = True
+for _ in range(8):
+    proc = subprocess.Popen([tool, "sync", "bob"], env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    proc.stdin.write((e["PIGEON_TEST_PASSWORD_B"] + "\n").encode())
+    proc.stdin.close()
+    time.sleep(rng.uniform(0.05, 0.6))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    stored = sorted(local_view("Bulk"))
+    suffixes = suffixes and stored == all_uids[len(all_uids) - len(stored):]
+ok(suffixes, "killed syncs stored the newest UIDs first (%d of %d at the end)" % (len(stored), len(all_uids)))
+c = db()
+integrity = c.execute("PRAGMA integrity_check").fetchone()[0]
+c.close()
+ok(run(["sync", "bob"]).returncode == 0 and same_view("Bulk", m) and len(local_view("Bulk")) == 1200 and
+   integrity == "ok", "after the kills a sync converges (integrity %s)" % integrity)
 
 # Search on the server: only the matches of every word, not cached yet.
 for i, subject in enumerate(("Quokka alpha", "Quokka beta", "Wombat alpha")):
