@@ -248,6 +248,7 @@ pigeon_engine_undo_async (PigeonEngine *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   PigeonEngineUndo *undo = pigeon_engine_take_undo (self);
+  PigeonAccount *account;
 
   g_task_set_source_tag (task, pigeon_engine_undo_async);
   if (undo == NULL)
@@ -256,10 +257,14 @@ pigeon_engine_undo_async (PigeonEngine *self,
       g_object_unref (task);
       return;
     }
-  set_task_account (task, account_of (self, undo->from));
+  account = account_of (self, undo->from);
+  set_task_account (task, account);
   /* First the moves the server has not heard of are cancelled: the
-   * messages go back with their UIDs, and nothing goes to the server. */
-  pigeon_store_cancel_moves_async (pigeon_engine_get_store (self), undo->messages, undo->from, undo->to, cancellable,
+   * messages go back with their UIDs, and nothing goes to the server. A
+   * move the server is taking right now is left to finish; the reverse
+   * move then follows it. */
+  pigeon_store_cancel_moves_async (pigeon_engine_get_store (self), undo->messages, undo->from, undo->to,
+                                   account ? pigeon_engine_replaying_op (self, account) : 0, cancellable,
                                    moves_cancelled_cb, task);
   g_task_set_task_data (task, undo, (GDestroyNotify) pigeon_engine_undo_free);
 }

@@ -119,6 +119,9 @@ gboolean pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, 
  * its own in a moment, once the account is not busy. Several calls in a
  * row make one replay. IMAP accounts only. */
 void pigeon_engine_replay_soon (PigeonEngine *self, PigeonAccount *account);
+/* The pending operation of @account that the server is taking now, or 0:
+ * undo leaves it alone (the store redirects it when it is done). */
+gint64 pigeon_engine_replaying_op (PigeonEngine *self, PigeonAccount *account);
 
 /* pigeon-engine-drafts.c: called by the replay, after the operations:
  * APPENDs the account's changed drafts to the server's Drafts folder, and

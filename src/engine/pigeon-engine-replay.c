@@ -82,6 +82,46 @@ flag_names (PigeonMessageFlags flags)
   return g_strv_builder_end (builder);
 }
 
+/* account id -> the operation the server is taking now, kept on the
+ * engine for undo (pigeon_engine_replaying_op()). */
+static GHashTable *
+in_flight_ops (PigeonEngine *self)
+{
+  static GQuark quark;
+  GHashTable *ops;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("pigeon-engine-replay-in-flight");
+  ops = g_object_get_qdata (G_OBJECT (self), quark);
+  if (ops == NULL)
+    {
+      ops = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      g_object_set_qdata_full (G_OBJECT (self), quark, ops, (GDestroyNotify) g_hash_table_unref);
+    }
+  return ops;
+}
+
+static void
+set_in_flight (PigeonEngine *self, PigeonAccount *account, gint64 op_id)
+{
+  gint64 account_id = pigeon_account_get_id (account);
+
+  if (op_id == 0)
+    g_hash_table_remove (in_flight_ops (self), &account_id);
+  else
+    g_hash_table_insert (in_flight_ops (self), g_memdup2 (&account_id, sizeof account_id),
+                         g_memdup2 (&op_id, sizeof op_id));
+}
+
+gint64
+pigeon_engine_replaying_op (PigeonEngine *self, PigeonAccount *account)
+{
+  gint64 account_id = pigeon_account_get_id (account);
+  gint64 *op_id = g_hash_table_lookup (in_flight_ops (self), &account_id);
+
+  return op_id ? *op_id : 0;
+}
+
 static void next_op (GTask *task);
 
 static void
@@ -144,8 +184,10 @@ op_done (GTask *task, const GError *error)
   PigeonStore *store = pigeon_engine_get_store (self);
   PigeonPendingOp *op = current_op (data);
 
+  set_in_flight (self, data->account, 0);
   if (error == NULL)
-    pigeon_store_finish_pending_op_async (store, op->id, data->new_uid, NULL, op_written_cb, task);
+    pigeon_store_finish_pending_op_async (store, op->id, op->kind == PIGEON_PENDING_MOVE ? op->target_folder_id : 0,
+                                          data->new_uid, NULL, op_written_cb, task);
   else if (g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_NO) ||
            g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_BAD))
     {
@@ -452,6 +494,7 @@ next_op (GTask *task)
     }
   op = g_ptr_array_index (data->ops, data->next++);
   data->new_uid = 0;
+  set_in_flight (g_task_get_source_object (task), data->account, op->id);
   if (op->kind == PIGEON_PENDING_FLAGS)
     with_source (task, store_flags);
   else if (op->kind == PIGEON_PENDING_MOVE)

@@ -17,6 +17,7 @@ typedef struct
   guint32 new_uid;
   gint64 from;
   gint64 to;
+  gint64 in_flight;
   GArray *message_ids;
 } OpWrite;
 
@@ -67,50 +68,6 @@ forget_op (PigeonDb *db, gint64 op_id, GError **error)
   return pigeon_db_run (db, stmt, error);
 }
 
-static gboolean
-finish_op (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError **error)
-{
-  OpWrite *data = user_data;
-  sqlite3_stmt *stmt;
-
-  if (data->new_uid != 0)
-    {
-      /* OR IGNORE: a sync may have stored that UID already. */
-      stmt = pigeon_db_prepare (db,
-                                "UPDATE OR IGNORE message_locations SET uid = ?2 "
-                                "WHERE uid IS NULL AND (folder_id, message_id) = "
-                                "(SELECT target_folder_id, message_id FROM pending_ops WHERE id = ?1 AND kind = ?3)",
-                                error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, data->op_id);
-      sqlite3_bind_int64 (stmt, 2, data->new_uid);
-      sqlite3_bind_int (stmt, 3, PIGEON_PENDING_MOVE);
-      if (!pigeon_db_run (db, stmt, error))
-        return FALSE;
-    }
-  return forget_op (db, data->op_id, error);
-}
-
-void
-pigeon_store_finish_pending_op_async (PigeonStore *self,
-                                      gint64 op_id,
-                                      guint32 new_uid,
-                                      GCancellable *cancellable,
-                                      GAsyncReadyCallback callback,
-                                      gpointer user_data)
-{
-  OpWrite *data;
-
-  g_return_if_fail (PIGEON_IS_STORE (self));
-
-  data = g_new0 (OpWrite, 1);
-  data->op_id = op_id;
-  data->new_uid = new_uid;
-  pigeon_store_write_async (self, finish_op, data, (GDestroyNotify) op_write_free, PIGEON_WRITE_DURABLE,
-                            pigeon_store_finish_pending_op_async, cancellable, callback, user_data);
-}
-
 typedef struct
 {
   PigeonPendingKind kind;
@@ -152,6 +109,84 @@ read_op (PigeonDb *db, gint64 op_id, OpRow *row, GError **error)
     return rc == SQLITE_ROW;
   pigeon_db_fail (db, rc, error);
   return -1;
+}
+
+/* The message took the UID in the target folder. */
+static gboolean
+record_uid (PigeonDb *db, OpWrite *data, GError **error)
+{
+  /* OR IGNORE: a sync may have stored that UID already. */
+  sqlite3_stmt *stmt = pigeon_db_prepare (db,
+                                          "UPDATE OR IGNORE message_locations SET uid = ?3 "
+                                          "WHERE uid IS NULL AND folder_id = ?2 AND message_id = "
+                                          "(SELECT message_id FROM pending_ops WHERE id = ?1)",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->op_id);
+  sqlite3_bind_int64 (stmt, 2, data->to);
+  sqlite3_bind_int64 (stmt, 3, data->new_uid);
+  return pigeon_db_run (db, stmt, error);
+}
+
+/* A move whose target changed while the server took it: it now starts
+ * from the folder and UID the server gave the message. */
+static gboolean
+rebase_op (PigeonDb *db, OpWrite *data, GError **error)
+{
+  sqlite3_stmt *stmt = pigeon_db_prepare (db,
+                                          "UPDATE pending_ops SET folder_id = ?2, uid = ?3, attempts = 0, "
+                                          "last_error = NULL WHERE id = ?1",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, data->op_id);
+  sqlite3_bind_int64 (stmt, 2, data->to);
+  sqlite3_bind_int64 (stmt, 3, data->new_uid);
+  return pigeon_db_run (db, stmt, error);
+}
+
+static gboolean
+finish_op (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError **error)
+{
+  OpWrite *data = user_data;
+  OpRow row = { 0 };
+  int found = read_op (db, data->op_id, &row, error);
+  gboolean redirected;
+
+  if (found <= 0)
+    return found == 0;
+  redirected = data->to != 0 && (row.kind != PIGEON_PENDING_MOVE || row.target != data->to);
+  if (data->new_uid != 0 && !redirected && !record_uid (db, data, error))
+    return FALSE;
+  if (data->new_uid != 0 && redirected)
+    return rebase_op (db, data, error);
+  /* Redirected without a COPYUID: the sync finds the message where the
+   * server put it. */
+  return forget_op (db, data->op_id, error);
+}
+
+void
+pigeon_store_finish_pending_op_async (PigeonStore *self,
+                                      gint64 op_id,
+                                      gint64 target_folder_id,
+                                      guint32 new_uid,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  OpWrite *data;
+
+  g_return_if_fail (PIGEON_IS_STORE (self));
+
+  data = g_new0 (OpWrite, 1);
+  data->op_id = op_id;
+  data->to = target_folder_id;
+  data->new_uid = new_uid;
+  pigeon_store_write_async (self, finish_op, data, (GDestroyNotify) op_write_free, PIGEON_WRITE_DURABLE,
+                            pigeon_store_finish_pending_op_async, cancellable, callback, user_data);
 }
 
 /* What was set is cleared and what was cleared is set again. */
@@ -278,7 +313,7 @@ cancel_moves (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError *
 
       if (op_id < 0)
         return FALSE;
-      if (op_id > 0 && !revert_op (db, op_id, changes, error))
+      if (op_id > 0 && op_id != data->in_flight && !revert_op (db, op_id, changes, error))
         return FALSE;
     }
   return TRUE;
@@ -289,6 +324,7 @@ pigeon_store_cancel_moves_async (PigeonStore *self,
                                  GPtrArray *messages,
                                  PigeonFolder *from,
                                  PigeonFolder *to,
+                                 gint64 in_flight,
                                  GCancellable *cancellable,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
@@ -303,6 +339,7 @@ pigeon_store_cancel_moves_async (PigeonStore *self,
   data = g_new0 (OpWrite, 1);
   data->from = pigeon_folder_get_id (from);
   data->to = pigeon_folder_get_id (to);
+  data->in_flight = in_flight;
   data->message_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), messages->len);
   for (guint i = 0; i < messages->len; i++)
     {

@@ -16,11 +16,15 @@ G_BEGIN_DECLS
 gboolean
 pigeon_store_find_server_copy (PigeonStore *self, gint64 message_id, gint64 *folder_id, guint32 *uid, GError **error);
 
-/* The server took operation @op_id: forget it. For a MOVE, @new_uid (0 when
- * the server did not say, RFC 4315 COPYUID) becomes the UID of the copy in
- * the target folder, in the same transaction. */
+/* The server took operation @op_id: forget it. For a MOVE to
+ * @target_folder_id, @new_uid (0 when the server did not say, RFC 4315
+ * COPYUID) becomes the UID of the copy there, in the same transaction. A
+ * move redirected while it was on its way (the message moved on, or the
+ * move was undone) is not forgotten but starts again from where the server
+ * put the message, with @new_uid. */
 void pigeon_store_finish_pending_op_async (PigeonStore *self,
                                            gint64 op_id,
+                                           gint64 target_folder_id,
                                            guint32 new_uid,
                                            GCancellable *cancellable,
                                            GAsyncReadyCallback callback,
@@ -33,12 +37,14 @@ void pigeon_store_revert_pending_op_async (
     PigeonStore *self, gint64 op_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 
 /* Undo of a move that the server has not heard of: the queued moves of
- * @messages (PigeonMessage) from @from to @to are reverted as above. The
- * messages whose move was replayed already stay in @to. */
+ * @messages (PigeonMessage) from @from to @to are reverted as above,
+ * except operation @in_flight (0: none), which the server may be taking
+ * now. The messages whose move was replayed already stay in @to. */
 void pigeon_store_cancel_moves_async (PigeonStore *self,
                                       GPtrArray *messages,
                                       PigeonFolder *from,
                                       PigeonFolder *to,
+                                      gint64 in_flight,
                                       GCancellable *cancellable,
                                       GAsyncReadyCallback callback,
                                       gpointer user_data);

@@ -497,6 +497,62 @@ test_undo (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+static void
+undone (Fixture *fixture, GAsyncResult **result)
+{
+  g_autoptr (GError) error = NULL;
+
+  pigeon_engine_undo_finish (fixture->engine, wait_result (result), &error);
+  g_assert_no_error (error);
+  g_clear_object (result);
+}
+
+/* Undo while the server takes the move: the move finishes, and the
+ * reverse move follows from where the server put the message. */
+static void
+test_undo_in_flight (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) raw = test_message ("undo in flight");
+  guint32 uid = server_append (fixture, "Inflight", raw);
+  PigeonFolder *inflight = local_folder (fixture, "Inflight", PIGEON_FOLDER_ROLE_NONE);
+  PigeonFolder *later = local_folder (fixture, "Later", PIGEON_FOLDER_ROLE_NONE);
+  g_autoptr (PigeonMessage) message = add_local (fixture, inflight, uid, raw, TRUE);
+  g_autoptr (GPtrArray) messages = one (message);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) replayed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonImapSession) session = NULL;
+  g_autoptr (GPtrArray) server = NULL;
+  guint32 back_uid;
+
+  pigeon_engine_move_messages_async (fixture->engine, messages, inflight, later, NULL, got_result, &result);
+  action_done (fixture, &result);
+  /* As the sync does: the account is busy, and replays over its session. */
+  g_assert_true (pigeon_engine_begin_work (fixture->engine, fixture->account, "test"));
+  pigeon_engine_open_imap_async (fixture->engine, fixture->account, NULL, got_result, &result);
+  session = pigeon_engine_open_imap_finish (fixture->engine, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  pigeon_engine_replay_async (fixture->engine, fixture->account, session, NULL, got_result, &replayed);
+  g_assert_cmpint (pigeon_engine_replaying_op (fixture->engine, fixture->account), >, 0);
+  pigeon_engine_undo_async (fixture->engine, NULL, got_result, &result);
+  undone (fixture, &result);
+  pigeon_engine_replay_finish (fixture->engine, wait_result (&replayed), &error);
+  g_assert_no_error (error);
+  pigeon_engine_end_work (fixture->engine, fixture->account);
+  g_assert_cmpuint (count_with (fixture, "Later", "Subject: undo in flight"), ==, 1);
+
+  wait_replayed (fixture);
+  g_assert_cmpuint (count_with (fixture, "Later", "Subject: undo in flight"), ==, 0);
+  server = server_messages (fixture, "Inflight");
+  g_assert_cmpuint (server->len, ==, 1);
+  back_uid = ((ServerMessage *) server->pdata[0])->uid;
+  g_assert_cmpuint (back_uid, >, uid);
+  g_assert_cmpint (pigeon_store_lookup_uid (fixture->store, inflight, back_uid), ==, pigeon_message_get_id (message));
+  g_assert_cmpuint (pigeon_folder_get_total (later), ==, 0);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
 /* The folder went away on the server (another client deleted it): the
  * flag change is refused, undone here, and reported in words. */
 static void
@@ -751,6 +807,7 @@ main (int argc, char *argv[])
   ADD ("flags", test_flags);
   ADD ("delete", test_delete);
   ADD ("undo", test_undo);
+  ADD ("undo-in-flight", test_undo_in_flight);
   ADD ("refused", test_refused);
   ADD ("refused-move", test_refused_move);
   ADD ("sent-copy", test_sent_copy);
