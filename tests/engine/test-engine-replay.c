@@ -185,19 +185,25 @@ server_append (Fixture *fixture, const char *folder, GBytes *raw)
 }
 
 static GBytes *
-test_message (const char *subject)
+test_message_to (const char *subject, const char *to)
 {
   g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *text =
-      g_strdup_printf ("From: Alice <%s>\r\nTo: Bob <%s>\r\nSubject: %s\r\n"
-                       "Message-ID: <%s@pigeon.test>\r\n"
-                       "Date: Sat, 28 Nov 2026 18:00:00 +0000\r\n"
-                       "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                       "Content-Transfer-Encoding: 8bit\r\n\r\n"
-                       "Grüße, %s.\r\nA line with trailing space \r\n\r\n",
-                       g_getenv ("PIGEON_TEST_USER_A"), g_getenv ("PIGEON_TEST_USER_B"), subject, id, subject);
+  char *text = g_strdup_printf ("From: Alice <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
+                                "Message-ID: <%s@pigeon.test>\r\n"
+                                "Date: Sat, 28 Nov 2026 18:00:00 +0000\r\n"
+                                "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                "Content-Transfer-Encoding: 8bit\r\n\r\n"
+                                "Grüße, %s.\r\nA line with trailing space \r\n\r\n",
+                                g_getenv ("PIGEON_TEST_USER_A"), to, subject, id, subject);
+  gsize len = strlen (text);
 
-  return g_bytes_new_take (g_steal_pointer (&text), strlen (text));
+  return g_bytes_new_take (text, len);
+}
+
+static GBytes *
+test_message (const char *subject)
+{
+  return test_message_to (subject, g_getenv ("PIGEON_TEST_USER_B"));
 }
 
 /* The local side */
@@ -644,6 +650,38 @@ test_sent_copy (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+/* The Sent copy is refused (a Sent folder the server cannot make): that
+ * is reported, and the message, sent to ourselves, arrives once; it is
+ * never sent again. */
+static void
+test_sent_copy_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) raw = test_message_to ("sent once", g_getenv ("PIGEON_TEST_USER_A"));
+  g_autoptr (PigeonFolder) sent = local_folder (fixture, "~Sent", PIGEON_FOLDER_ROLE_SENT);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  const GError *reported;
+
+  send_one (fixture, fixture->account, raw);
+  wait_replayed (fixture);
+  g_assert_cmpuint (fixture->errors->len, ==, 1);
+  reported = fixture->errors->pdata[0];
+  g_assert_error (reported, PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_REJECTED);
+  g_assert_nonnull (strstr (reported->message, "store a copy"));
+  outbox = pigeon_store_list_outbox (fixture->store, fixture->account, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 0);
+  pigeon_engine_flush_outbox_async (fixture->engine, fixture->account, TRUE, NULL, got_result, &result);
+  pigeon_engine_flush_outbox_finish (fixture->engine, wait_result (&result), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < WAIT_SECONDS * 5 && count_with (fixture, "INBOX", "Subject: sent once") == 0; i++)
+    spin (200);
+  spin (2000);
+  g_assert_cmpuint (count_with (fixture, "INBOX", "Subject: sent once"), ==, 1);
+  g_assert_cmpuint (pending_count (fixture), ==, 0);
+}
+
 /* A provider whose preset says FilesSent (Gmail): no APPEND. The test's
  * preset names the submission server "localhost", as Gmail's names
  * smtp.gmail.com. */
@@ -811,6 +849,7 @@ main (int argc, char *argv[])
   ADD ("refused", test_refused);
   ADD ("refused-move", test_refused_move);
   ADD ("sent-copy", test_sent_copy);
+  ADD ("sent-copy-refused", test_sent_copy_refused);
   ADD ("sent-by-provider", test_sent_by_provider);
   ADD ("drafts", test_drafts);
   ADD ("load-body", test_load_body);
