@@ -251,6 +251,7 @@ pigeon_engine_remove_account_async (PigeonEngine *self,
   forget_password (self, account, PIGEON_ENGINE_OUTGOING);
   pigeon_engine_pop3_forget (account);
   pigeon_engine_outbox_forget (account);
+  pigeon_engine_drafts_forget (account);
   pigeon_engine_set_ca_file (self, account, NULL);
   pigeon_store_remove_account_async (pigeon_engine_get_store (self), account, cancellable, write_done_cb,
                                      g_steal_pointer (&task));
@@ -325,20 +326,26 @@ test_pop3_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-test_connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+test_logout_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) step = user_data;
-  PigeonEngine *self = g_task_get_source_object (step);
-  PigeonConnection *connection = PIGEON_CONNECTION (source);
-  g_autoptr (GError) error = NULL;
 
-  if (!pigeon_connection_connect_finish (connection, result, &error))
-    g_task_return_error (
-        step, pigeon_engine_explain (self, g_task_get_task_data (step), PIGEON_ENGINE_INCOMING, connection, error));
+  /* Signed in is the test; a failed LOGOUT changes nothing. */
+  pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, NULL);
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+test_imap_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) step = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonImapSession) session = pigeon_engine_open_imap_finish (PIGEON_ENGINE (source), result, &error);
+
+  if (session == NULL)
+    g_task_return_error (step, g_steal_pointer (&error));
   else
-    g_task_return_boolean (step, TRUE);
-  pigeon_connection_close (connection);
-  g_object_unref (connection);
+    pigeon_imap_session_logout_async (session, NULL, test_logout_cb, g_steal_pointer (&step));
 }
 
 void
@@ -350,8 +357,6 @@ pigeon_engine_test_account_async (PigeonEngine *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GTask) step = NULL;
-  g_autoptr (GError) error = NULL;
-  PigeonConnection *connection;
 
   g_return_if_fail (PIGEON_IS_ENGINE (self));
   g_return_if_fail (PIGEON_IS_ACCOUNT (account));
@@ -366,14 +371,7 @@ pigeon_engine_test_account_async (PigeonEngine *self,
       pigeon_engine_open_pop3_async (self, account, cancellable, test_pop3_cb, g_steal_pointer (&step));
       return;
     }
-  /* IMAP: the connection and its certificate until IMAP sync lands. */
-  connection = pigeon_engine_build_connection (self, account, PIGEON_ENGINE_INCOMING, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
-    }
-  pigeon_connection_connect_async (connection, cancellable, test_connect_cb, g_steal_pointer (&step));
+  pigeon_engine_open_imap_async (self, account, cancellable, test_imap_cb, g_steal_pointer (&step));
 }
 
 gboolean

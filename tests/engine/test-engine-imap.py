@@ -129,7 +129,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..19", flush=True)
+print("1..20", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -148,6 +148,10 @@ ok(run(["account", "add", "bob", "--address", e["PIGEON_TEST_USER_B"], "--imap",
         "%s:%s" % (e["PIGEON_TEST_HOST"], e["PIGEON_TEST_IMAPS_PORT"]), "--smtp",
         "%s:%s" % (e["PIGEON_TEST_HOST"], e["PIGEON_TEST_SMTPS_PORT"]), "--password-file", tmp + "/pb",
         "--ca-file", e["PIGEON_TEST_CA"]]).returncode == 0, "account add bob (IMAP)")
+wrong = subprocess.run([tool, "account", "test", "bob"], env=env, input="not-the-password\n", capture_output=True,
+                       text=True, timeout=60)
+ok(run(["account", "test", "bob"]).returncode == 0 and wrong.returncode != 0 and "password" in wrong.stderr,
+   "account test signs in to IMAP, and fails with a wrong password (%s)" % wrong.stderr.strip())
 p = run(["sync", "bob"])
 ok(p.returncode == 0, "first sync")
 
