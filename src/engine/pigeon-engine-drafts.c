@@ -77,6 +77,14 @@ state_forget_copy (GKeyFile *state, gint64 draft_id)
   g_key_file_set_string_list (state, STATE_GROUP, "Delete", (const char *const *) updated, g_strv_length (updated));
 }
 
+void
+pigeon_engine_drafts_forget (PigeonAccount *account)
+{
+  g_autofree char *path = pigeon_engine_state_path (account, "drafts");
+
+  g_unlink (path);
+}
+
 /* The local side */
 
 static void

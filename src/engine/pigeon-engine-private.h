@@ -133,6 +133,9 @@ void pigeon_engine_replay_drafts_async (PigeonEngine *self,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data);
 gboolean pigeon_engine_replay_drafts_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+/* Forgets which server copies belong to the account's drafts (the account
+ * is removed: a later account may get its id). */
+void pigeon_engine_drafts_forget (PigeonAccount *account);
 
 /* pigeon-engine-pop3.c */
 void pigeon_engine_pop3_download_async (PigeonEngine *self,
