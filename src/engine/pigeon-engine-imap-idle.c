@@ -69,7 +69,11 @@ retry_fired (gpointer user_data)
 static void
 watch_failed (Watch *watch, const GError *error)
 {
-  if (g_cancellable_is_cancelled (watch->cancellable))
+  PigeonStore *store = pigeon_engine_get_store (watch->engine);
+
+  /* Stopped, or the account was removed meanwhile. */
+  if (g_cancellable_is_cancelled (watch->cancellable) ||
+      pigeon_store_lookup_account (store, pigeon_account_get_id (watch->account)) == NULL)
     {
       watch_free (watch);
       return;

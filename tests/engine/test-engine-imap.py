@@ -17,6 +17,7 @@
 
 import email
 import email.header
+import email.utils
 import imaplib
 import os
 import random
@@ -129,7 +130,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..20", flush=True)
+print("1..22", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -217,6 +218,24 @@ c = db()
 paths = [r[0] for r in c.execute("SELECT path FROM folders").fetchall()]
 c.close()
 ok("Archive" not in paths and "INBOX" in paths, "a folder deleted on the server is removed locally")
+
+# Offline period: bodies of the last 30 days are downloaded by a plain sync.
+c = db()
+account_id = c.execute("SELECT id FROM accounts").fetchone()[0]
+c.close()
+ini = os.path.join(tmp, "config", "pigeon", "engine.ini")
+with open(ini) as f:
+    settings = f.read()
+with open(ini, "w") as f:
+    f.write(settings.replace("[account %d]\n" % account_id, "[account %d]\noffline-days=30\n" % account_id))
+recent = message(500, subject="Recent one").replace(b"Mon, 1 Jan 2024 10:20:00 +0000",
+                                                     email.utils.formatdate().encode())
+m.append("INBOX", "()", None, recent)
+ok(run(["sync", "bob"]).returncode == 0, "sync with an offline period")
+c = db()
+with_body = [r[0] for r in c.execute("SELECT m.subject FROM bodies b JOIN messages m ON m.id = b.message_id")]
+c.close()
+ok(with_body == ["Recent one"], "only the recent message's body was downloaded (%s)" % with_body)
 
 # Bodies, byte for byte.
 ok(run(["sync", "bob", "--bodies"]).returncode == 0, "sync --bodies")
