@@ -29,8 +29,7 @@ typedef struct
 {
   PigeonAccount *account;
   PigeonImapSession *session;
-  GPtrArray *ops; /* PigeonPendingOp */
-  guint next;
+  PigeonPendingOp *op;    /* the current operation */
   GHashTable *mailboxes;  /* names on the server, once listed */
   guint32 new_uid;        /* the current operation's COPYUID */
   void (*then) (GTask *); /* what runs once the folder is there */
@@ -41,7 +40,7 @@ replay_free (Replay *data)
 {
   g_object_unref (data->account);
   g_object_unref (data->session);
-  g_clear_pointer (&data->ops, g_ptr_array_unref);
+  g_clear_pointer (&data->op, pigeon_pending_op_free);
   g_clear_pointer (&data->mailboxes, g_hash_table_unref);
   g_free (data);
 }
@@ -49,7 +48,7 @@ replay_free (Replay *data)
 static PigeonPendingOp *
 current_op (Replay *data)
 {
-  return g_ptr_array_index (data->ops, data->next - 1);
+  return data->op;
 }
 
 static char *
@@ -483,18 +482,26 @@ append_message (GTask *task)
 static void
 next_op (GTask *task)
 {
+  PigeonEngine *self = g_task_get_source_object (task);
   Replay *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gint64 after = data->op ? data->op->id : 0;
   PigeonPendingOp *op;
 
-  if (data->next >= data->ops->len)
+  g_clear_pointer (&data->op, pigeon_pending_op_free);
+  data->op = pigeon_store_next_pending_op (pigeon_engine_get_store (self), data->account, after, &error);
+  if (data->op == NULL)
     {
-      g_task_return_boolean (task, TRUE);
+      if (error != NULL)
+        g_task_return_error (task, pigeon_engine_error_explain (error, NULL));
+      else
+        g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
-  op = g_ptr_array_index (data->ops, data->next++);
+  op = data->op;
   data->new_uid = 0;
-  set_in_flight (g_task_get_source_object (task), data->account, op->id);
+  set_in_flight (self, data->account, op->id);
   if (op->kind == PIGEON_PENDING_FLAGS)
     with_source (task, store_flags);
   else if (op->kind == PIGEON_PENDING_MOVE)
@@ -547,20 +554,12 @@ pigeon_engine_replay_async (PigeonEngine *self,
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   GTask *ops_task = g_task_new (self, cancellable, ops_replayed_cb, g_object_ref (task));
   Replay *data = g_new0 (Replay, 1);
-  g_autoptr (GError) error = NULL;
 
   g_task_set_source_tag (task, pigeon_engine_replay_async);
   data->account = g_object_ref (account);
   data->session = g_object_ref (session);
-  data->ops = pigeon_store_list_pending_ops (pigeon_engine_get_store (self), account, &error);
   g_task_set_task_data (task, data, (GDestroyNotify) replay_free);
   g_task_set_task_data (ops_task, data, NULL);
-  if (data->ops == NULL)
-    {
-      g_task_return_error (ops_task, pigeon_engine_error_explain (error, NULL));
-      g_object_unref (ops_task);
-      return;
-    }
   next_op (ops_task);
 }
 

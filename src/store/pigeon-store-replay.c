@@ -57,6 +57,49 @@ pigeon_store_find_server_copy (PigeonStore *self, gint64 message_id, gint64 *fol
   return rc == SQLITE_ROW;
 }
 
+PigeonPendingOp *
+pigeon_store_next_pending_op (PigeonStore *self, PigeonAccount *account, gint64 after_id, GError **error)
+{
+  PigeonDb *db;
+  sqlite3_stmt *stmt;
+  PigeonPendingOp *op = NULL;
+  int rc;
+
+  g_return_val_if_fail (PIGEON_IS_STORE (self), NULL);
+  g_return_val_if_fail (PIGEON_IS_ACCOUNT (account), NULL);
+
+  db = pigeon_store_get_reader (self);
+  stmt = pigeon_db_prepare (db,
+                            "SELECT id, kind, ifnull (folder_id, 0), ifnull (uid, 0), ifnull (target_folder_id, 0), "
+                            "flags_set, flags_clear, raw, attempts FROM pending_ops "
+                            "WHERE account_id = ?1 AND id > ?2 ORDER BY id LIMIT 1",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, pigeon_account_get_id (account));
+  sqlite3_bind_int64 (stmt, 2, after_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      op = g_new0 (PigeonPendingOp, 1);
+      op->id = sqlite3_column_int64 (stmt, 0);
+      op->account_id = pigeon_account_get_id (account);
+      op->kind = sqlite3_column_int (stmt, 1);
+      op->folder_id = sqlite3_column_int64 (stmt, 2);
+      op->uid = sqlite3_column_int64 (stmt, 3);
+      op->target_folder_id = sqlite3_column_int64 (stmt, 4);
+      op->flags_set = sqlite3_column_int (stmt, 5);
+      op->flags_clear = sqlite3_column_int (stmt, 6);
+      if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
+        op->raw = pigeon_db_column_bytes (stmt, 7);
+      op->attempts = sqlite3_column_int (stmt, 8);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    pigeon_db_fail (db, rc, error);
+  return op;
+}
+
 static gboolean
 forget_op (PigeonDb *db, gint64 op_id, GError **error)
 {

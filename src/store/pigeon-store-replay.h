@@ -16,6 +16,13 @@ G_BEGIN_DECLS
 gboolean
 pigeon_store_find_server_copy (PigeonStore *self, gint64 message_id, gint64 *folder_id, guint32 *uid, GError **error);
 
+/* The account's oldest pending operation after operation @after_id (0:
+ * the oldest), as it is now; NULL when there is none (or with @error).
+ * Read one at a time, the replay sees what changed while it ran: an
+ * operation cancelled, redirected or added. */
+PigeonPendingOp *
+pigeon_store_next_pending_op (PigeonStore *self, PigeonAccount *account, gint64 after_id, GError **error);
+
 /* The server took operation @op_id: forget it. For a MOVE to
  * @target_folder_id, @new_uid (0 when the server did not say, RFC 4315
  * COPYUID) becomes the UID of the copy there, in the same transaction. A
