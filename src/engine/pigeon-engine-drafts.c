@@ -147,6 +147,8 @@ draft_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* The account of draft @draft_id (a new reference), or NULL when there
+ * is no such draft (any more). */
 static PigeonAccount *
 account_of_draft (PigeonEngine *self, gint64 draft_id)
 {
@@ -158,7 +160,11 @@ account_of_draft (PigeonEngine *self, gint64 draft_id)
       PigeonDraft *draft = g_ptr_array_index (drafts, i);
 
       if (draft->id == draft_id)
-        return pigeon_store_lookup_account (store, draft->account_id);
+        {
+          PigeonAccount *account = pigeon_store_lookup_account (store, draft->account_id);
+
+          return account ? g_object_ref (account) : NULL;
+        }
     }
   return NULL;
 }
@@ -168,7 +174,7 @@ pigeon_engine_discard_draft_async (
     PigeonEngine *self, gint64 draft_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  PigeonAccount *account = account_of_draft (self, draft_id);
+  g_autoptr (PigeonAccount) account = account_of_draft (self, draft_id);
   g_autoptr (GKeyFile) state = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -192,17 +198,19 @@ pigeon_engine_discard_draft_finish (PigeonEngine *self, GAsyncResult *result, GE
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The server side, during a replay */
+/* The server side, during a replay. The state file is read and written
+ * around each step, never held: a draft saved or discarded meanwhile
+ * (on the main context too) changes it between the steps. */
 
 typedef struct
 {
   PigeonAccount *account;
   PigeonImapSession *session;
-  GKeyFile *state;
   GPtrArray *changed; /* PigeonDraft whose content the server lacks */
   guint next;
   char *folder;
   gboolean created;
+  GArray *deleting; /* the UIDs being deleted (guint32) */
 } DraftSync;
 
 static void
@@ -210,8 +218,8 @@ draft_sync_free (DraftSync *data)
 {
   g_object_unref (data->account);
   g_object_unref (data->session);
-  g_key_file_unref (data->state);
-  g_ptr_array_unref (data->changed);
+  g_clear_pointer (&data->changed, g_ptr_array_unref);
+  g_clear_pointer (&data->deleting, g_array_unref);
   g_free (data->folder);
   g_free (data);
 }
@@ -225,8 +233,9 @@ draft_hash (const PigeonDraft *draft)
 /* The account's drafts whose content differs from their server copy,
  * oldest first. */
 static GPtrArray *
-changed_drafts (PigeonEngine *self, PigeonAccount *account, GKeyFile *state, GError **error)
+changed_drafts (PigeonEngine *self, PigeonAccount *account, GError **error)
 {
+  g_autoptr (GKeyFile) state = state_load (account);
   g_autoptr (GPtrArray) drafts = pigeon_store_list_drafts (pigeon_engine_get_store (self), error);
   g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_draft_free);
 
@@ -248,32 +257,11 @@ changed_drafts (PigeonEngine *self, PigeonAccount *account, GKeyFile *state, GEr
 static void
 finish_sync (GTask *task, const GError *error)
 {
-  DraftSync *data = g_task_get_task_data (task);
-  g_autoptr (GError) saved = NULL;
-
   if (error != NULL)
     g_task_return_error (task, g_error_copy (error));
-  else if (!state_save (data->account, data->state, &saved))
-    g_task_return_error (task, g_steal_pointer (&saved));
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
-}
-
-static void
-expunged_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GTask *task = user_data;
-  DraftSync *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-
-  if (!pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, &error))
-    {
-      finish_sync (task, error);
-      return;
-    }
-  g_key_file_remove_key (data->state, STATE_GROUP, "Delete", NULL);
-  finish_sync (task, NULL);
 }
 
 static int
@@ -284,12 +272,13 @@ uid_compare (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* The Delete list as a UID set, or NULL when empty. */
-static char *
-delete_set (DraftSync *data)
+/* The Delete list's UIDs, ascending (guint32). */
+static GArray *
+delete_list (PigeonAccount *account)
 {
-  g_auto (GStrv) list = g_key_file_get_string_list (data->state, STATE_GROUP, "Delete", NULL, NULL);
-  g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr (GKeyFile) state = state_load (account);
+  g_auto (GStrv) list = g_key_file_get_string_list (state, STATE_GROUP, "Delete", NULL, NULL);
+  GArray *uids = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   for (guint i = 0; list != NULL && list[i] != NULL; i++)
     {
@@ -298,10 +287,51 @@ delete_set (DraftSync *data)
       if (g_ascii_string_to_unsigned (list[i], 10, 1, G_MAXUINT32, &uid, NULL))
         g_array_append_vals (uids, &(guint32){ uid }, 1);
     }
-  if (uids->len == 0)
-    return NULL;
   g_array_sort (uids, uid_compare);
-  return pigeon_imap_uid_set_format ((const guint32 *) uids->data, uids->len);
+  return uids;
+}
+
+/* Takes the UIDs of data->deleting off the Delete list (a discard may
+ * have added others meanwhile). */
+static void
+forget_deleted (GTask *task)
+{
+  DraftSync *data = g_task_get_task_data (task);
+  g_autoptr (GKeyFile) state = state_load (data->account);
+  g_auto (GStrv) list = g_key_file_get_string_list (state, STATE_GROUP, "Delete", NULL, NULL);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) kept = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; list != NULL && list[i] != NULL; i++)
+    {
+      guint32 uid = g_ascii_strtoull (list[i], NULL, 10);
+
+      if (g_array_binary_search (data->deleting, &uid, uid_compare, NULL) == FALSE)
+        g_strv_builder_add (builder, list[i]);
+    }
+  kept = g_strv_builder_end (builder);
+  g_key_file_set_string_list (state, STATE_GROUP, "Delete", (const char *const *) kept, g_strv_length (kept));
+  state_save (data->account, state, &error);
+  finish_sync (task, error);
+}
+
+static void
+expunged_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, &error))
+    finish_sync (task, error);
+  else
+    forget_deleted (task);
+}
+
+static char *
+deleting_set (DraftSync *data)
+{
+  return pigeon_imap_uid_set_format ((const guint32 *) data->deleting->data, data->deleting->len);
 }
 
 static void
@@ -310,17 +340,14 @@ marked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   DraftSync *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autofree char *set = delete_set (data);
+  g_autofree char *set = deleting_set (data);
 
   if (!pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, &error))
     finish_sync (task, error);
   else if (!pigeon_imap_session_has_capability (data->session, "UIDPLUS"))
-    {
-      /* Without UID EXPUNGE (RFC 4315) the copies stay marked \Deleted:
-       * a bare EXPUNGE would also remove what other clients marked. */
-      g_key_file_remove_key (data->state, STATE_GROUP, "Delete", NULL);
-      finish_sync (task, NULL);
-    }
+    /* Without UID EXPUNGE (RFC 4315) the copies stay marked \Deleted:
+     * a bare EXPUNGE would also remove what other clients marked. */
+    forget_deleted (task);
   else
     pigeon_imap_session_expunge_async (data->session, set, g_task_get_cancellable (task), expunged_cb, task);
 }
@@ -330,19 +357,39 @@ static void
 delete_old_copies (GTask *task)
 {
   DraftSync *data = g_task_get_task_data (task);
-  g_autofree char *set = delete_set (data);
+  g_autofree char *set = NULL;
   const char *deleted[] = { "\\Deleted", NULL };
 
-  if (set == NULL)
+  data->deleting = delete_list (data->account);
+  if (data->deleting->len == 0)
     {
       finish_sync (task, NULL);
       return;
     }
+  set = deleting_set (data);
   pigeon_imap_session_store_async (data->session, set, PIGEON_IMAP_STORE_ADD, deleted, 0, g_task_get_cancellable (task),
                                    marked_cb, task);
 }
 
 static void append_next (GTask *task);
+
+/* Draft @draft's copy on the server is now @uid (0: unknown). */
+static gboolean
+record_copy (PigeonEngine *self, PigeonAccount *account, const PigeonDraft *draft, guint32 uid, GError **error)
+{
+  g_autoptr (GKeyFile) state = state_load (account);
+  g_autofree char *group = draft_group (draft->id);
+  g_autofree char *hash = draft_hash (draft);
+  g_autoptr (PigeonAccount) still_here = account_of_draft (self, draft->id);
+
+  state_forget_copy (state, draft->id);
+  g_key_file_set_uint64 (state, group, "Uid", uid);
+  g_key_file_set_string (state, group, "Hash", hash);
+  /* Discarded while it was on its way: this copy goes too. */
+  if (still_here == NULL)
+    state_forget_copy (state, draft->id);
+  return state_save (account, state, error);
+}
 
 static void
 appended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -354,8 +401,6 @@ appended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (PigeonImapCopyResult) copy =
       pigeon_imap_session_copy_finish (PIGEON_IMAP_SESSION (source), result, &error);
   g_autoptr (GArray) uids = NULL;
-  g_autofree char *group = draft_group (draft->id);
-  g_autofree char *hash = draft_hash (draft);
 
   if (copy == NULL)
     {
@@ -365,10 +410,8 @@ appended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Without APPENDUID the new copy cannot be named later: it stays. */
   if (copy->dest_uids != NULL)
     uids = pigeon_imap_uid_set_parse (copy->dest_uids, 1);
-  state_forget_copy (data->state, draft->id);
-  g_key_file_set_uint64 (data->state, group, "Uid", uids && uids->len == 1 ? g_array_index (uids, guint32, 0) : 0);
-  g_key_file_set_string (data->state, group, "Hash", hash);
-  if (!state_save (data->account, data->state, &error))
+  if (!record_copy (g_task_get_source_object (task), data->account, draft,
+                    uids && uids->len == 1 ? g_array_index (uids, guint32, 0) : 0, &error))
     {
       finish_sync (task, error);
       return;
@@ -410,20 +453,22 @@ created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* A new UIDVALIDITY voids the UIDs kept (RFC 3501 2.3.1.1): every draft
  * is appended again and nothing is deleted by a stale UID. */
-static void
-check_uidvalidity (DraftSync *data, guint32 uidvalidity)
+static gboolean
+check_uidvalidity (PigeonAccount *account, guint32 uidvalidity, GError **error)
 {
-  guint64 known = g_key_file_get_uint64 (data->state, STATE_GROUP, "UidValidity", NULL);
+  g_autoptr (GKeyFile) state = state_load (account);
+  guint64 known = g_key_file_get_uint64 (state, STATE_GROUP, "UidValidity", NULL);
   g_auto (GStrv) groups = NULL;
 
   if (known == uidvalidity)
-    return;
-  groups = g_key_file_get_groups (data->state, NULL);
+    return TRUE;
+  groups = g_key_file_get_groups (state, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     if (!g_str_equal (groups[i], STATE_GROUP))
-      g_key_file_remove_group (data->state, groups[i], NULL);
-  g_key_file_remove_key (data->state, STATE_GROUP, "Delete", NULL);
-  g_key_file_set_uint64 (data->state, STATE_GROUP, "UidValidity", uidvalidity);
+      g_key_file_remove_group (state, groups[i], NULL);
+  g_key_file_remove_key (state, STATE_GROUP, "Delete", NULL);
+  g_key_file_set_uint64 (state, STATE_GROUP, "UidValidity", uidvalidity);
+  return state_save (account, state, error);
 }
 
 static void
@@ -443,14 +488,13 @@ selected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       pigeon_imap_session_create_async (data->session, data->folder, g_task_get_cancellable (task), created_cb, task);
       return;
     }
-  if (selected == NULL)
+  if (selected == NULL || !check_uidvalidity (data->account, selected->uidvalidity, &error))
     {
       finish_sync (task, error);
       return;
     }
-  check_uidvalidity (data, selected->uidvalidity);
   g_clear_pointer (&data->changed, g_ptr_array_unref);
-  data->changed = changed_drafts (self, data->account, data->state, &error);
+  data->changed = changed_drafts (self, data->account, &error);
   if (data->changed == NULL)
     finish_sync (task, error);
   else
@@ -477,22 +521,18 @@ pigeon_engine_replay_drafts_async (PigeonEngine *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   DraftSync *data = g_new0 (DraftSync, 1);
   PigeonFolder *drafts = pigeon_engine_find_role (self, account, PIGEON_FOLDER_ROLE_DRAFTS);
-  g_autofree char *set = NULL;
+  g_autoptr (GArray) to_delete = delete_list (account);
   g_autoptr (GError) error = NULL;
 
   g_task_set_source_tag (task, pigeon_engine_replay_drafts_async);
   data->account = g_object_ref (account);
   data->session = g_object_ref (session);
-  data->state = state_load (account);
   data->folder = g_strdup (drafts ? pigeon_folder_get_path (drafts) : "Drafts");
   g_task_set_task_data (task, data, (GDestroyNotify) draft_sync_free);
-  data->changed = changed_drafts (self, account, data->state, &error);
-  set = delete_set (data);
-  if (data->changed == NULL || (data->changed->len == 0 && set == NULL))
+  data->changed = changed_drafts (self, account, &error);
+  if (data->changed == NULL || (data->changed->len == 0 && to_delete->len == 0))
     {
       /* Nothing for the server: no SELECT. */
-      if (data->changed == NULL)
-        data->changed = g_ptr_array_new ();
       finish_sync (task, error);
       return;
     }
