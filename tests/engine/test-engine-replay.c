@@ -33,6 +33,7 @@ typedef struct
   gboolean seen;
   gboolean flagged;
   gboolean draft;
+  gboolean deleted;
   GBytes *raw;
 } ServerMessage;
 
@@ -94,6 +95,7 @@ collect_message (PigeonImapFetch *fetch, gpointer user_data)
   message->seen = pigeon_imap_fetch_has_flag (fetch, "\\Seen");
   message->flagged = pigeon_imap_fetch_has_flag (fetch, "\\Flagged");
   message->draft = pigeon_imap_fetch_has_flag (fetch, "\\Draft");
+  message->deleted = pigeon_imap_fetch_has_flag (fetch, "\\Deleted");
   message->raw = g_bytes_ref (pigeon_imap_fetch_get_section (fetch, ""));
   g_ptr_array_add (messages, message);
 }
@@ -166,7 +168,8 @@ check_command (Fixture *fixture,
   pigeon_imap_session_command_finish (fixture->check, wait_result (&result), NULL);
 }
 
-/* APPENDs @raw to @folder on the server; returns its UID (APPENDUID). */
+/* APPENDs @raw to @folder on the server; returns its UID: the APPENDUID,
+ * or without UIDPLUS the highest UID there. */
 static guint32
 server_append (Fixture *fixture, const char *folder, GBytes *raw)
 {
@@ -174,14 +177,43 @@ server_append (Fixture *fixture, const char *folder, GBytes *raw)
   g_autoptr (GError) error = NULL;
   g_autoptr (PigeonImapCopyResult) copy = NULL;
   g_autoptr (GArray) uids = NULL;
+  g_autoptr (GPtrArray) messages = NULL;
+  guint32 highest = 0;
 
   check_command (fixture, pigeon_imap_session_create_async, folder);
   pigeon_imap_session_append_async (fixture->check, folder, NULL, 0, raw, NULL, got_result, &result);
   copy = pigeon_imap_session_copy_finish (fixture->check, wait_result (&result), &error);
   g_assert_no_error (error);
-  uids = pigeon_imap_uid_set_parse (copy->dest_uids, 1);
-  g_assert_cmpuint (uids->len, ==, 1);
-  return g_array_index (uids, guint32, 0);
+  if (copy->dest_uids != NULL)
+    {
+      uids = pigeon_imap_uid_set_parse (copy->dest_uids, 1);
+      g_assert_cmpuint (uids->len, ==, 1);
+      return g_array_index (uids, guint32, 0);
+    }
+  g_assert_false (pigeon_imap_session_has_capability (fixture->check, "UIDPLUS"));
+  messages = server_messages (fixture, folder);
+  for (guint i = 0; i < messages->len; i++)
+    highest = MAX (highest, ((ServerMessage *) messages->pdata[i])->uid);
+  return highest;
+}
+
+/* Another client marks @uid of @folder \Deleted (and leaves it there). */
+static void
+server_mark_deleted (Fixture *fixture, const char *folder, guint32 uid)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonImapSelected) selected = NULL;
+  g_autofree char *set = g_strdup_printf ("%u", uid);
+  const char *deleted[] = { "\\Deleted", NULL };
+
+  pigeon_imap_session_select_async (fixture->check, folder, FALSE, NULL, NULL, NULL, NULL, got_result, &result);
+  selected = pigeon_imap_session_select_finish (fixture->check, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  pigeon_imap_session_store_async (fixture->check, set, PIGEON_IMAP_STORE_ADD, deleted, 0, NULL, got_result, &result);
+  pigeon_imap_session_command_finish (fixture->check, wait_result (&result), &error);
+  g_assert_no_error (error);
 }
 
 static GBytes *
@@ -451,6 +483,38 @@ test_delete (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+/* Deleting in the Trash expunges exactly that UID (RFC 4315 UID
+ * EXPUNGE); a message another client marked \Deleted there stays. Without
+ * UIDPLUS nothing is expunged: ours stays, marked. */
+static void
+test_expunge_only_ours (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) raw = test_message ("ours");
+  g_autoptr (GBytes) theirs_raw = test_message ("theirs");
+  guint32 theirs = server_append (fixture, "Bin", theirs_raw);
+  guint32 uid = server_append (fixture, "Bin", raw);
+  PigeonFolder *bin = local_folder (fixture, "Bin", PIGEON_FOLDER_ROLE_TRASH);
+  g_autoptr (PigeonMessage) message = add_local (fixture, bin, uid, raw, TRUE);
+  g_autoptr (GPtrArray) messages = one (message);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) server = NULL;
+  gboolean uidplus = pigeon_imap_session_has_capability (fixture->check, "UIDPLUS");
+
+  server_mark_deleted (fixture, "Bin", theirs);
+  pigeon_engine_delete_messages_async (fixture->engine, messages, bin, NULL, got_result, &result);
+  action_done (fixture, &result);
+  g_assert_cmpuint (pigeon_folder_get_total (bin), ==, 0);
+  wait_replayed (fixture);
+  server = server_messages (fixture, "Bin");
+  g_assert_nonnull (find_uid (server, theirs));
+  g_assert_true (find_uid (server, theirs)->deleted);
+  if (uidplus)
+    g_assert_null (find_uid (server, uid));
+  else
+    g_assert_true (find_uid (server, uid)->deleted);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+}
+
 /* Undo before the server heard of the move: nothing reaches the server
  * and the message is back with its UID. Undo after: the reverse move is
  * replayed. */
@@ -715,23 +779,48 @@ save_draft (Fixture *fixture, gint64 id, GBytes *raw)
   return saved;
 }
 
-static gboolean
-draft_on_server (Fixture *fixture, const char *subject, guint32 *uid)
+/* The subjects of the copies in the server's Drafts folder, each marked
+ * \Draft, in UID order ("" when there is no Drafts folder). */
+static char *
+server_drafts (Fixture *fixture)
 {
   g_autoptr (GPtrArray) server = server_messages (fixture, "Drafts");
-  g_autofree char *field = g_strdup_printf ("Subject: %s\r\n", subject);
+  g_autoptr (GString) subjects = g_string_new (NULL);
 
-  g_assert_cmpuint (server ? server->len : 0, <=, 1);
-  if (server == NULL || server->len == 0)
-    return FALSE;
-  g_assert_true (((ServerMessage *) server->pdata[0])->draft);
-  *uid = ((ServerMessage *) server->pdata[0])->uid;
-  return g_strstr_len (g_bytes_get_data (((ServerMessage *) server->pdata[0])->raw, NULL),
-                       g_bytes_get_size (((ServerMessage *) server->pdata[0])->raw), field) != NULL;
+  for (guint i = 0; server != NULL && i < server->len; i++)
+    {
+      ServerMessage *message = server->pdata[i];
+      g_autoptr (PigeonMimeMessage) parsed = pigeon_mime_message_new_from_bytes (message->raw, NULL);
+      g_autofree char *subject = pigeon_mime_message_dup_subject (parsed);
+
+      g_assert_true (message->draft);
+      g_string_append_printf (subjects, "%s%s", i > 0 ? ", " : "", subject);
+    }
+  return g_string_free (g_steal_pointer (&subjects), FALSE);
 }
 
-/* Each save APPENDs the new draft (a higher UID: it came first) and then
- * removes the older copy; a discard removes the last one. */
+/* Polls the server's drafts until they are @expected; every state seen
+ * on the way must be one of @allowed (NULL-terminated). */
+static void
+wait_drafts (Fixture *fixture, const char *expected, const char *const *allowed)
+{
+  g_autofree char *seen = NULL;
+
+  for (guint i = 0; i < WAIT_SECONDS * 10; i++)
+    {
+      g_free (seen);
+      seen = server_drafts (fixture);
+      if (g_str_equal (seen, expected))
+        return;
+      if (!g_strv_contains (allowed, seen))
+        g_error ("The server's drafts were “%s” on the way to “%s”", seen, expected);
+      spin (100);
+    }
+  g_error ("The server's drafts are “%s”, not “%s”", seen, expected);
+}
+
+/* Each save APPENDs the new draft first and then removes the older copy,
+ * so that the server always has one; a discard removes the last one. */
 static void
 test_drafts (Fixture *fixture, gconstpointer data)
 {
@@ -739,25 +828,19 @@ test_drafts (Fixture *fixture, gconstpointer data)
   g_autoptr (GBytes) second = test_message ("draft two");
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) server = NULL;
-  guint32 first_uid = 0, second_uid = 0;
+  const char *before_first[] = { "", NULL };
+  const char *replacing[] = { "draft one", "draft one, draft two", NULL };
+  const char *discarding[] = { "draft two", NULL };
   gint64 id = save_draft (fixture, 0, first);
 
-  for (guint i = 0; i < WAIT_SECONDS * 5 && !draft_on_server (fixture, "draft one", &first_uid); i++)
-    spin (200);
-  g_assert_cmpuint (first_uid, >, 0);
+  wait_drafts (fixture, "draft one", before_first);
   g_assert_cmpint (save_draft (fixture, id, second), ==, id);
-  for (guint i = 0; i < WAIT_SECONDS * 5 && !draft_on_server (fixture, "draft two", &second_uid); i++)
-    spin (200);
-  g_assert_cmpuint (second_uid, >, first_uid);
-
+  wait_drafts (fixture, "draft two", replacing);
   pigeon_engine_discard_draft_async (fixture->engine, id, NULL, got_result, &result);
   pigeon_engine_discard_draft_finish (fixture->engine, wait_result (&result), &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < WAIT_SECONDS * 5 && draft_on_server (fixture, "draft two", &second_uid); i++)
-    spin (200);
-  server = server_messages (fixture, "Drafts");
-  g_assert_cmpuint (server->len, ==, 0);
+  wait_drafts (fixture, "", discarding);
+  wait_replayed (fixture);
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
@@ -844,6 +927,7 @@ main (int argc, char *argv[])
   write_gmail_like_preset ();
   ADD ("flags", test_flags);
   ADD ("delete", test_delete);
+  ADD ("expunge-only-ours", test_expunge_only_ours);
   ADD ("undo", test_undo);
   ADD ("undo-in-flight", test_undo_in_flight);
   ADD ("refused", test_refused);
