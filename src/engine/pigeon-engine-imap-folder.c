@@ -558,7 +558,7 @@ changed_flags_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   pigeon_imap_session_search_async (data->session, "ALL", NULL, g_task_get_cancellable (task), all_uids_cb,
-                                    g_steal_pointer (&task));
+                                    g_object_ref (task));
 }
 
 static void

@@ -388,8 +388,7 @@ replayed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       fail (task, error);
       return;
     }
-  pigeon_imap_session_list_async (data->session, FALSE, g_task_get_cancellable (task), listed_cb,
-                                  g_steal_pointer (&task));
+  pigeon_imap_session_list_async (data->session, FALSE, g_task_get_cancellable (task), listed_cb, g_object_ref (task));
 }
 
 static void
@@ -408,7 +407,7 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   pigeon_imap_session_set_max_literal (data->session, PIGEON_ENGINE_IMAP_MAX_BODY);
   pigeon_engine_replay_async (self, data->account, data->session, g_task_get_cancellable (task), replayed_cb,
-                              g_steal_pointer (&task));
+                              g_object_ref (task));
 }
 
 void

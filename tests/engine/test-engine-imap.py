@@ -35,7 +35,7 @@ e = os.environ
 tmp = tempfile.mkdtemp(prefix="pigeon-imap-")
 env = dict(e)
 env.update(XDG_DATA_HOME=tmp + "/data", XDG_CONFIG_HOME=tmp + "/config", XDG_CACHE_HOME=tmp + "/cache",
-           PIGEON_SECRET_SERVICE="0", G_DEBUG="")
+           PIGEON_SECRET_SERVICE="0", G_DEBUG="fatal-criticals")
 results = []
 SEEN, ANSWERED, FLAGGED, DELETED, DRAFT = 1, 2, 4, 8, 16
 FLAG_NAMES = {"\\Seen": SEEN, "\\Answered": ANSWERED, "\\Flagged": FLAGGED, "\\Deleted": DELETED,
