@@ -623,6 +623,61 @@ test_undo_in_flight (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+/* The connection is lost during the replay: the operation stays queued,
+ * its attempt counted, for the next time; nothing is reverted. */
+static void
+test_connection_lost (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) raw = test_message ("connection lost");
+  guint32 uid = server_append (fixture, "Lost", raw);
+  PigeonFolder *lost = local_folder (fixture, "Lost", PIGEON_FOLDER_ROLE_NONE);
+  g_autoptr (PigeonMessage) message = add_local (fixture, lost, uid, raw, TRUE);
+  g_autoptr (GPtrArray) messages = one (message);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonImapSession) session = NULL;
+  g_autoptr (GPtrArray) ops = NULL;
+
+  g_assert_true (pigeon_engine_begin_work (fixture->engine, fixture->account, "test"));
+  pigeon_engine_set_flags_async (fixture->engine, messages, PIGEON_MESSAGE_FLAGGED, 0, NULL, got_result, &result);
+  action_done (fixture, &result);
+  pigeon_engine_open_imap_async (fixture->engine, fixture->account, NULL, got_result, &result);
+  session = pigeon_engine_open_imap_finish (fixture->engine, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  pigeon_connection_close (pigeon_imap_session_get_connection (session));
+  pigeon_engine_replay_async (fixture->engine, fixture->account, session, NULL, got_result, &result);
+  g_assert_false (pigeon_engine_replay_finish (fixture->engine, wait_result (&result), &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  pigeon_engine_end_work (fixture->engine, fixture->account);
+  g_assert_true (pigeon_message_get_flags (message) & PIGEON_MESSAGE_FLAGGED);
+  g_assert_cmpuint (fixture->errors->len, ==, 0);
+  /* The attempt is written after the replay returned: wait for it. */
+  for (guint i = 0; i < 50; i++)
+    {
+      g_clear_pointer (&ops, g_ptr_array_unref);
+      ops = pigeon_store_list_pending_ops (fixture->store, fixture->account, &error);
+      g_assert_no_error (error);
+      if (ops->len == 1 && ((PigeonPendingOp *) ops->pdata[0])->attempts == 1)
+        break;
+      spin (100);
+    }
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpuint (((PigeonPendingOp *) ops->pdata[0])->attempts, ==, 1);
+  g_assert_nonnull (((PigeonPendingOp *) ops->pdata[0])->last_error);
+
+  /* The next replay (soon after this action) takes it. */
+  pigeon_engine_set_flags_async (fixture->engine, messages, PIGEON_MESSAGE_SEEN, 0, NULL, got_result, &result);
+  action_done (fixture, &result);
+  wait_replayed (fixture);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = server_messages (fixture, "Lost");
+  g_assert_true (find_uid (ops, uid)->flagged);
+  g_assert_true (find_uid (ops, uid)->seen);
+}
+
 /* The folder went away on the server (another client deleted it): the
  * flag change is refused, undone here, and reported in words. */
 static void
@@ -930,6 +985,7 @@ main (int argc, char *argv[])
   ADD ("expunge-only-ours", test_expunge_only_ours);
   ADD ("undo", test_undo);
   ADD ("undo-in-flight", test_undo_in_flight);
+  ADD ("connection-lost", test_connection_lost);
   ADD ("refused", test_refused);
   ADD ("refused-move", test_refused_move);
   ADD ("sent-copy", test_sent_copy);
