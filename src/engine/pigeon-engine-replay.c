@@ -289,7 +289,8 @@ create_target (GTask *task)
       op_done (task, NULL);
       return;
     }
-  if (g_hash_table_contains (data->mailboxes, path))
+  /* RFC 3501 5.1: INBOX is there, in any case. */
+  if (g_hash_table_contains (data->mailboxes, path) || g_ascii_strcasecmp (path, "INBOX") == 0)
     {
       data->then (task);
       return;
