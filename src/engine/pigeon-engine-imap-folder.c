@@ -35,9 +35,11 @@ typedef struct
   GArray *fresh;         /* new UIDs, ascending; fetched from the end */
   GPtrArray *batch;      /* PigeonMessageInfo of the batch in flight */
   GHashTable *asked;     /* UIDs whose body was asked for once */
-  guint writes;          /* body writes in flight */
-  GError *write_error;
-  gboolean fetch_done;
+  guint writes;          /* store writes in flight */
+  GError *write_error;   /* the first failure while writes were in flight */
+  gboolean fetching;     /* a summary batch is being fetched */
+  gboolean summaries_done;
+  gboolean fetch_done; /* the body batch's FETCH ended */
   guint32 uidvalidity;
   guint32 uidnext;
   guint64 highestmodseq;
@@ -315,27 +317,42 @@ fetch_bodies (GTask *task)
                                    body_fetched, task, g_task_get_cancellable (task), bodies_fetched_cb, task);
 }
 
-/* 3. New summaries */
+/* 3. New summaries: pipelined, the next batch is fetched while the store
+ * writes the one before; at most two batches wait for the store, which
+ * bounds memory. The store's writer commits them in order, so what a
+ * killed sync leaves is always the newest UIDs. */
 
-static void fetch_next_batch (GTask *task);
+typedef struct
+{
+  GTask *task;
+  guint n;
+} BatchWrite;
+
+static void pump_summaries (GTask *task);
 
 static void
 batch_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  BatchWrite *write = user_data;
+  g_autoptr (GTask) task = write->task;
   PigeonEngine *self = g_task_get_source_object (task);
   FolderSync *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  guint n = write->n;
 
+  g_free (write);
+  data->writes--;
   if (!pigeon_store_write_finish (PIGEON_STORE (source), result, NULL, &error))
     {
-      fail (task, error);
-      return;
+      if (data->write_error == NULL)
+        data->write_error = g_steal_pointer (&error);
     }
-  data->progress->done += data->batch->len;
-  pigeon_engine_emit_progress (self, data->account, data->progress->done, data->progress->total);
-  g_clear_pointer (&data->batch, g_ptr_array_unref);
-  fetch_next_batch (g_steal_pointer (&task));
+  else
+    {
+      data->progress->done += n;
+      pigeon_engine_emit_progress (self, data->account, data->progress->done, data->progress->total);
+    }
+  pump_summaries (task);
 }
 
 static void
@@ -353,16 +370,26 @@ summaries_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   FolderSync *data = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) batch = g_steal_pointer (&data->batch);
   g_autoptr (GError) error = NULL;
+  BatchWrite *write;
 
+  data->fetching = FALSE;
   pigeon_imap_session_fetch_finish (PIGEON_IMAP_SESSION (source), result, &error);
   if (error != NULL)
     {
-      fail (task, error);
+      if (data->write_error == NULL)
+        data->write_error = g_steal_pointer (&error);
+      pump_summaries (task);
       return;
     }
-  pigeon_store_add_messages_async (store_of (task), data->folder, data->batch, g_task_get_cancellable (task),
-                                   batch_stored_cb, g_object_ref (task));
+  write = g_new0 (BatchWrite, 1);
+  write->task = g_object_ref (task);
+  write->n = batch->len;
+  data->writes++;
+  pigeon_store_add_messages_async (store_of (task), data->folder, batch, g_task_get_cancellable (task), batch_stored_cb,
+                                   write);
+  pump_summaries (task);
 }
 
 static void
@@ -371,18 +398,37 @@ fetch_next_batch (GTask *task)
   FolderSync *data = g_task_get_task_data (task);
   guint n = MIN (data->fresh->len, PIGEON_ENGINE_IMAP_BATCH);
   guint start = data->fresh->len - n;
-  g_autofree char *set = NULL;
+  g_autofree char *set = pigeon_imap_uid_set_format ((guint32 *) data->fresh->data + start, n);
 
-  if (n == 0)
-    {
-      fetch_bodies (task);
-      return;
-    }
-  set = pigeon_imap_uid_set_format ((guint32 *) data->fresh->data + start, n);
   g_array_set_size (data->fresh, start);
   data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  data->fetching = TRUE;
   pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, NULL, 0, summary_fetched, data,
-                                   g_task_get_cancellable (task), summaries_fetched_cb, task);
+                                   g_task_get_cancellable (task), summaries_fetched_cb, g_object_ref (task));
+}
+
+/* Called after each fetch and each write: starts what can start, and
+ * moves on (or fails) once nothing is in flight. */
+static void
+pump_summaries (GTask *task)
+{
+  FolderSync *data = g_task_get_task_data (task);
+
+  if (data->summaries_done || data->fetching)
+    return;
+  if (data->write_error == NULL && data->fresh->len > 0)
+    {
+      if (data->writes < 2)
+        fetch_next_batch (task);
+      return;
+    }
+  if (data->writes > 0)
+    return;
+  data->summaries_done = TRUE;
+  if (data->write_error != NULL)
+    fail (task, data->write_error);
+  else
+    fetch_bodies (g_object_ref (task));
 }
 
 static void
@@ -407,7 +453,7 @@ new_uids_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_array_append_val (data->fresh, g_array_index (found, guint32, i));
   data->progress->total += data->fresh->len;
   pigeon_engine_emit_progress (self, data->account, data->progress->done, data->progress->total);
-  fetch_next_batch (g_steal_pointer (&task));
+  pump_summaries (task);
 }
 
 static void
@@ -422,7 +468,8 @@ search_new (GTask *task)
   if (data->exists == 0)
     {
       data->fresh = g_array_new (FALSE, FALSE, sizeof (guint32));
-      fetch_next_batch (task);
+      pump_summaries (task);
+      g_object_unref (task);
       return;
     }
   pigeon_imap_session_search_async (data->session, criteria, NULL, g_task_get_cancellable (task), new_uids_cb, task);
