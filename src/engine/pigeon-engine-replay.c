@@ -681,12 +681,15 @@ soon_fired (gpointer user_data)
 {
   SoonReplay *soon = user_data;
   g_autoptr (PigeonEngine) self = g_weak_ref_get (&soon->engine);
+  gpointer key = NULL;
   PigeonAccount *account;
   g_autofree char *status = NULL;
 
   if (self == NULL)
     return G_SOURCE_REMOVE;
-  g_hash_table_steal (replay_timers (self), &soon->account_id);
+  /* The timer ends here: its entry goes, without removing the source. */
+  if (g_hash_table_steal_extended (replay_timers (self), &soon->account_id, &key, NULL))
+    g_free (key);
   account = pigeon_store_lookup_account (pigeon_engine_get_store (self), soon->account_id);
   status = account ? g_strdup_printf (_ ("Saving changes for %s"), pigeon_account_get_display_name (account)) : NULL;
   if (account == NULL)
