@@ -320,7 +320,18 @@ folder_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   add_next_folder (g_steal_pointer (&task), index + 1, roles);
 }
 
-/* Each listed folder is added, or its role and delimiter updated. */
+static gboolean
+folder_is_current (PigeonStore *store, PigeonAccount *account, PigeonImapMailbox *mailbox, PigeonFolderRole role)
+{
+  PigeonFolder *folder = pigeon_store_find_folder (store, account, mailbox->name);
+  char delimiter[2] = { mailbox->delimiter, '\0' };
+
+  return folder != NULL && pigeon_folder_get_role (folder) == role &&
+         g_strcmp0 (pigeon_folder_get_delimiter (folder), delimiter) == 0;
+}
+
+/* Each listed folder is added, or its role and delimiter updated; one
+ * the store has as it is costs no write. */
 static void
 add_next_folder (GTask *task, guint index, PigeonFolderRole *roles)
 {
@@ -331,6 +342,9 @@ add_next_folder (GTask *task, guint index, PigeonFolderRole *roles)
   AddStep *step;
   char delimiter[2] = { 0 };
 
+  while (index < data->mailboxes->len && folder_is_current (pigeon_engine_get_store (self), data->account,
+                                                            g_ptr_array_index (data->mailboxes, index), roles[index]))
+    index++;
   if (index >= data->mailboxes->len)
     {
       g_free (roles);
