@@ -145,7 +145,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..22", flush=True)
+print("1..23", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -168,6 +168,10 @@ wrong = subprocess.run([tool, "account", "test", "bob"], env=env, input="not-the
                        text=True, timeout=60)
 ok(run(["account", "test", "bob"]).returncode == 0 and wrong.returncode != 0 and "password" in wrong.stderr,
    "account test signs in to IMAP, and fails with a wrong password (%s)" % wrong.stderr.strip())
+wrong_sync = subprocess.run([tool, "sync", "bob"], env=env, input="not-the-password\n", capture_output=True, text=True,
+                            timeout=60)
+ok(wrong_sync.returncode != 0 and "Wrong user name or password" in wrong_sync.stderr,
+   "a sync with a wrong password says so (%s)" % wrong_sync.stderr.strip())
 p = run(["sync", "bob"])
 ok(p.returncode == 0, "first sync")
 
