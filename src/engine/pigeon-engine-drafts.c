@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "pigeon-engine-private.h"
 
 /* Drafts are saved in the store first (durable before the composer is
@@ -254,10 +256,32 @@ changed_drafts (PigeonEngine *self, PigeonAccount *account, GError **error)
   return g_steal_pointer (&changed);
 }
 
+static gboolean
+is_refusal (const GError *error)
+{
+  return g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_NO) ||
+         g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_BAD);
+}
+
+/* A refusal by the server is reported, and the replay goes on (the
+ * drafts stay here); anything else stops it. */
 static void
 finish_sync (GTask *task, const GError *error)
 {
-  if (error != NULL)
+  DraftSync *data = g_task_get_task_data (task);
+
+  if (is_refusal (error))
+    {
+      g_autofree char *reason = pigeon_engine_server_reason (error);
+      g_autoptr (GError) reported =
+          g_error_new (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_REJECTED,
+                       _ ("The server refused to keep your drafts in “%s” (%s). They are kept on this computer."),
+                       data->folder, reason);
+
+      pigeon_engine_emit_error (g_task_get_source_object (task), data->account, reported);
+      g_task_return_boolean (task, TRUE);
+    }
+  else if (error != NULL)
     g_task_return_error (task, g_error_copy (error));
   else
     g_task_return_boolean (task, TRUE);
@@ -392,6 +416,19 @@ record_copy (PigeonEngine *self, PigeonAccount *account, const PigeonDraft *draf
 }
 
 static void
+record_refused (PigeonAccount *account, const PigeonDraft *draft)
+{
+  g_autoptr (GKeyFile) state = state_load (account);
+  g_autofree char *group = draft_group (draft->id);
+  g_autofree char *hash = draft_hash (draft);
+  g_autoptr (GError) error = NULL;
+
+  g_key_file_set_string (state, group, "Hash", hash);
+  if (!state_save (account, state, &error))
+    g_warning ("Cannot keep the drafts' state: %s", error->message);
+}
+
+static void
 appended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
@@ -404,6 +441,9 @@ appended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (copy == NULL)
     {
+      /* Not tried again until the draft changes: the older copy stays. */
+      if (is_refusal (error))
+        record_refused (data->account, draft);
       finish_sync (task, error);
       return;
     }

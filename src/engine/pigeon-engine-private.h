@@ -119,6 +119,9 @@ gboolean pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, 
  * its own in a moment, once the account is not busy. Several calls in a
  * row make one replay. IMAP accounts only. */
 void pigeon_engine_replay_soon (PigeonEngine *self, PigeonAccount *account);
+/* The server's text of a refusal, to go inside a sentence of ours
+ * (without its full stop). */
+char *pigeon_engine_server_reason (const GError *error);
 /* The pending operation of @account that the server is taking now, or 0:
  * undo leaves it alone (the store redirects it when it is done). */
 gint64 pigeon_engine_replaying_op (PigeonEngine *self, PigeonAccount *account);

@@ -146,6 +146,16 @@ folder_name (PigeonEngine *self, gint64 folder_id)
   return folder ? pigeon_folder_get_name (folder) : "?";
 }
 
+char *
+pigeon_engine_server_reason (const GError *error)
+{
+  char *reason = g_strchomp (g_strdup (error->message));
+
+  if (g_str_has_suffix (reason, "."))
+    reason[strlen (reason) - 1] = '\0';
+  return reason;
+}
+
 /* The sentence for a refusal of @op, with the server's @reason. */
 static GError *
 refusal (PigeonEngine *self, const PigeonPendingOp *op, const char *reason)
@@ -190,14 +200,8 @@ op_done (GTask *task, const GError *error)
   else if (g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_NO) ||
            g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_BAD))
     {
-      g_autofree char *reason = g_strdup (error->message);
-      g_autoptr (GError) reported = NULL;
-
-      /* The server's text goes inside a sentence of ours. */
-      g_strchomp (reason);
-      if (g_str_has_suffix (reason, "."))
-        reason[strlen (reason) - 1] = '\0';
-      reported = refusal (self, op, reason);
+      g_autofree char *reason = pigeon_engine_server_reason (error);
+      g_autoptr (GError) reported = refusal (self, op, reason);
 
       pigeon_engine_emit_error (self, data->account, reported);
       pigeon_store_revert_pending_op_async (store, op->id, NULL, op_written_cb, task);

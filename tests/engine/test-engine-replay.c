@@ -904,6 +904,30 @@ test_drafts (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->errors->len, ==, 0);
 }
 
+/* A Drafts folder the server cannot make: reported, and the draft stays
+ * here. */
+static void
+test_drafts_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GBytes) raw = test_message ("draft refused");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) drafts = NULL;
+  const GError *reported;
+
+  local_folder (fixture, "~Drafts", PIGEON_FOLDER_ROLE_DRAFTS);
+  save_draft (fixture, 0, raw);
+  for (guint i = 0; i < WAIT_SECONDS * 10 && fixture->errors->len == 0; i++)
+    spin (100);
+  wait_replayed (fixture);
+  g_assert_cmpuint (fixture->errors->len, ==, 1);
+  reported = fixture->errors->pdata[0];
+  g_assert_error (reported, PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_REJECTED);
+  g_assert_nonnull (strstr (reported->message, "“~Drafts”"));
+  drafts = pigeon_store_list_drafts (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (drafts->len, ==, 1);
+}
+
 /* A body never fetched comes from the server, byte for byte, is stored,
  * and stays unread there (BODY.PEEK). */
 static void
@@ -997,6 +1021,7 @@ main (int argc, char *argv[])
   ADD ("sent-copy-refused", test_sent_copy_refused);
   ADD ("sent-by-provider", test_sent_by_provider);
   ADD ("drafts", test_drafts);
+  ADD ("drafts-refused", test_drafts_refused);
   ADD ("load-body", test_load_body);
   ADD ("load-body-offline", test_load_body_offline);
   return g_test_run ();
