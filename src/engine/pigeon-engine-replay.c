@@ -208,7 +208,9 @@ op_done (GTask *task, const GError *error)
     }
   else
     {
-      pigeon_store_fail_pending_op_async (store, op->id, error->message, NULL, NULL, NULL);
+      /* A cancelled replay is no failed attempt. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        pigeon_store_fail_pending_op_async (store, op->id, error->message, NULL, NULL, NULL);
       g_task_return_error (task, pigeon_engine_explain (self, data->account, PIGEON_ENGINE_INCOMING,
                                                         pigeon_imap_session_get_connection (data->session), error));
       g_object_unref (task);
