@@ -267,25 +267,37 @@ same = all(c.execute("SELECT b.raw FROM bodies b WHERE b.message_id = ?", (local
 c.close()
 ok(same and len(server) > 50, "bodies byte for byte equal to imaplib's BODY.PEEK[] (%d)" % len(server))
 
-# New mail while the engine idles on the Inbox.
+# Changes while the engine idles on the Inbox: new mail, a flag, an
+# expunge, each seen in the store within seconds.
+def wait_until(check, limit=10):
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        if check(local_view("INBOX")):
+            return time.monotonic() - start
+        time.sleep(0.1)
+    return None
+
+
 watch = subprocess.Popen([tool, "sync", "--watch"], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
 watch.stdin.write((e["PIGEON_TEST_PASSWORD_B"] + "\n") * 3)
 watch.stdin.flush()
 time.sleep(2)
 m.append("INBOX", "()", None, message(300))
-start = time.monotonic()
-seen_after = None
-while time.monotonic() - start < 10:
-    if any(s.startswith("Test 300 ") for s, _, _ in local_view("INBOX").values()):
-        seen_after = time.monotonic() - start
-        break
-    time.sleep(0.1)
+new_after = wait_until(lambda view: any(s.startswith("Test 300 ") for s, _, _ in view.values()))
+m.select("INBOX")
+m.uid("STORE", "12", "+FLAGS", "(\\Answered)")
+flag_after = wait_until(lambda view: view.get(12, (0, 0, 0))[2] & ANSWERED)
+m.uid("STORE", "13", "+FLAGS", "(\\Deleted)")
+m.expunge()
+expunge_after = wait_until(lambda view: 13 not in view)
 watch.terminate()
 out, err = watch.communicate(timeout=10)
-if seen_after is None:
+times = (new_after, flag_after, expunge_after)
+if None in times:
     print("# watch: %s%s" % (out, err), flush=True)
-ok(seen_after is not None and seen_after < 5, "new mail seen while idling (%.2f s)" % (seen_after or -1))
+ok(None not in times and max(times) < 5, "while idling, new mail, a flag and an expunge are seen (%s s)" %
+   ", ".join("%.2f" % t if t is not None else "never" for t in times))
 
 # Killed at any moment, a sync resumes: 1,200 messages (three batches),
 # syncs killed at random points; what was stored is always the newest
