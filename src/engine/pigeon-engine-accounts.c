@@ -252,7 +252,6 @@ pigeon_engine_remove_account_async (PigeonEngine *self,
   pigeon_engine_pop3_forget (account);
   pigeon_engine_outbox_forget (account);
   pigeon_engine_drafts_forget (account);
-  pigeon_engine_drafts_forget (account);
   pigeon_engine_set_ca_file (self, account, NULL);
   pigeon_store_remove_account_async (pigeon_engine_get_store (self), account, cancellable, write_done_cb,
                                      g_steal_pointer (&task));
