@@ -79,7 +79,13 @@ watch_failed (Watch *watch, const GError *error)
       return;
     }
   if (!watch->reported)
-    pigeon_engine_emit_error (watch->engine, watch->account, error);
+    {
+      g_autoptr (GError) explained = pigeon_engine_explain (
+          watch->engine, watch->account, PIGEON_ENGINE_INCOMING,
+          watch->session != NULL ? pigeon_imap_session_get_connection (watch->session) : NULL, error);
+
+      pigeon_engine_emit_error (watch->engine, watch->account, explained);
+    }
   watch->reported = TRUE;
   g_clear_object (&watch->session);
   watch->backoff = watch->backoff == 0 ? BACKOFF_MIN : MIN (watch->backoff * 2, BACKOFF_MAX);

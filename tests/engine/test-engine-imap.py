@@ -145,7 +145,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..23", flush=True)
+print("1..24", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -291,13 +291,23 @@ flag_after = wait_until(lambda view: view.get(12, (0, 0, 0))[2] & ANSWERED)
 m.uid("STORE", "13", "+FLAGS", "(\\Deleted)")
 m.expunge()
 expunge_after = wait_until(lambda view: 13 not in view)
+# The server drops the session: the watch reconnects after its first
+# delay (5 s) and sees the mail that came meanwhile.
+subprocess.run(["doveadm", "-c", os.path.join(e["PIGEON_PEERS_DIR"], "dovecot", "dovecot.conf"), "kick",
+                e["PIGEON_TEST_USER_B"]], capture_output=True, timeout=30)
+m = imap()  # kicked too
+m.append("INBOX", "()", None, message(301))
+reconnect_after = wait_until(lambda view: any(s.startswith("Test 301 ") for s, _, _ in view.values()), 20)
 watch.terminate()
 out, err = watch.communicate(timeout=10)
 times = (new_after, flag_after, expunge_after)
-if None in times:
+if None in times or reconnect_after is None:
     print("# watch: %s%s" % (out, err), flush=True)
 ok(None not in times and max(times) < 5, "while idling, new mail, a flag and an expunge are seen (%s s)" %
    ", ".join("%.2f" % t if t is not None else "never" for t in times))
+ok(reconnect_after is not None and "ended the session" in err,
+   "after the server dropped the session, the watch reported it, reconnected and saw new mail (%.2f s)" %
+   (reconnect_after or -1))
 
 # Killed at any moment, a sync resumes: 1,200 messages (three batches),
 # syncs killed at random points; what was stored is always the newest
