@@ -20,6 +20,12 @@
  *      killed sync starts from the old state again, and what it stored
  *      already is skipped (the store's UIDs). */
 
+/* Bytes of the known-UIDs set sent with QRESYNC: servers cap a command
+ * line (Dovecot at 64 KiB). */
+#define MAX_KNOWN_UIDS 16384
+/* UIDs a VANISHED set may name beyond the known ones. */
+#define VANISHED_SLACK 10000
+
 typedef struct
 {
   PigeonAccount *account;
@@ -705,7 +711,6 @@ selected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (PigeonImapSelected) selected =
       pigeon_imap_session_select_finish (PIGEON_IMAP_SESSION (source), result, &error);
   const PigeonImapSelected *current = pigeon_imap_session_get_selected (data->session);
-  g_autoptr (GArray) vanished = NULL;
 
   if (selected == NULL && !g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_UIDVALIDITY_CHANGED))
     {
@@ -718,10 +723,18 @@ selected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       new_uidvalidity (g_steal_pointer (&task));
       return;
     }
+  /* VANISHED (EARLIER) names at most the known UIDs (RFC 7162 3.2.5.1,
+   * they were sent); a longer or malformed set is not expanded: the UIDs
+   * are compared instead. */
   if (selected->vanished != NULL)
     {
-      vanished = pigeon_imap_uid_set_parse (selected->vanished, G_MAXUINT32);
-      data->vanished = vanished != NULL ? g_steal_pointer (&vanished) : NULL;
+      data->vanished = pigeon_imap_uid_set_parse (selected->vanished, data->known->len + VANISHED_SLACK);
+      if (data->vanished == NULL)
+        {
+          pigeon_imap_session_search_async (data->session, "ALL", NULL, g_task_get_cancellable (task), all_uids_cb,
+                                            g_object_ref (task));
+          return;
+        }
     }
   find_changes (g_steal_pointer (&task), pigeon_imap_session_is_enabled (data->session, "QRESYNC") &&
                                              pigeon_folder_get_highestmodseq (data->folder) > 0);
@@ -757,7 +770,10 @@ examine (GTask *task)
   known.highestmodseq = pigeon_folder_get_highestmodseq (data->folder);
   if (data->known->len > 0)
     known_uids = pigeon_imap_uid_set_format ((guint32 *) data->known->data, data->known->len);
-  known.known_uids = known_uids;
+  /* The known UIDs are optional (RFC 7162 3.2.5): a set too long for a
+   * command line is left out, and the server reports every expunge
+   * since the known HIGHESTMODSEQ. */
+  known.known_uids = known_uids != NULL && strlen (known_uids) <= MAX_KNOWN_UIDS ? known_uids : NULL;
   /* EXAMINE: the sync only reads, and leaves \Recent and \Seen alone. */
   pigeon_imap_session_select_async (data->session, pigeon_folder_get_path (data->folder), TRUE,
                                     known.uidvalidity != 0 ? &known : NULL, flags_fetched, data,
