@@ -14,6 +14,10 @@
  * has, then sync each folder, the Inbox first
  * (pigeon-engine-imap-folder.c). */
 
+/* Folders of an account the sync keeps (and the Inbox): a bound on what
+ * a server's LIST costs locally. */
+#define MAX_FOLDERS 5000
+
 typedef struct
 {
   PigeonAccount *account;
@@ -25,6 +29,7 @@ typedef struct
   guint next;
   PigeonEngineImapProgress progress;
   gboolean working;
+  gboolean truncated; /* the server listed more than MAX_FOLDERS */
 } AccountSync;
 
 static void
@@ -288,7 +293,8 @@ find_gone (GTask *task, GHashTable *listed)
   AccountSync *data = g_task_get_task_data (task);
 
   data->gone = g_ptr_array_new_with_free_func (g_object_unref);
-  collect_gone (data, listed, pigeon_store_get_folders (pigeon_engine_get_store (self), data->account));
+  if (!data->truncated)
+    collect_gone (data, listed, pigeon_store_get_folders (pigeon_engine_get_store (self), data->account));
   remove_next_gone (task);
 }
 
@@ -382,7 +388,12 @@ listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       PigeonImapMailbox *mailbox = g_ptr_array_index (mailboxes, i);
 
-      if (!mailbox->noselect)
+      if (mailbox->noselect)
+        continue;
+      /* Past the limit, only the Inbox; and no local folder is "gone". */
+      if (data->mailboxes->len >= MAX_FOLDERS && g_ascii_strcasecmp (mailbox->name, "INBOX") != 0)
+        data->truncated = TRUE;
+      else
         g_ptr_array_add (data->mailboxes, g_ptr_array_steal_index (mailboxes, i--));
     }
   add_next_folder (g_steal_pointer (&task), 0, assign_roles (data->mailboxes));
