@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   appstream clang-format
   clang libclang-rt-14-dev
 )
+BENCH_PACKAGES=(isync)  # benchmarks only (meson test --benchmark): mbsync, the reference of engine-sync-bodies
 
 ensure_packages ()
 {

@@ -4,7 +4,7 @@
 
 #include "config.h"
 
-#include "pigeon-engine-private.h"
+#include "pigeon-engine-imap-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -251,6 +251,7 @@ pigeon_engine_remove_account_async (PigeonEngine *self,
   forget_password (self, account, PIGEON_ENGINE_OUTGOING);
   pigeon_engine_pop3_forget (account);
   pigeon_engine_outbox_forget (account);
+  pigeon_engine_drafts_forget (account);
   pigeon_engine_set_ca_file (self, account, NULL);
   pigeon_store_remove_account_async (pigeon_engine_get_store (self), account, cancellable, write_done_cb,
                                      g_steal_pointer (&task));
@@ -325,20 +326,26 @@ test_pop3_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-test_connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+test_logout_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) step = user_data;
-  PigeonEngine *self = g_task_get_source_object (step);
-  PigeonConnection *connection = PIGEON_CONNECTION (source);
-  g_autoptr (GError) error = NULL;
 
-  if (!pigeon_connection_connect_finish (connection, result, &error))
-    g_task_return_error (
-        step, pigeon_engine_explain (self, g_task_get_task_data (step), PIGEON_ENGINE_INCOMING, connection, error));
+  /* Signed in is the test; a failed LOGOUT changes nothing. */
+  pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, NULL);
+  g_task_return_boolean (step, TRUE);
+}
+
+static void
+test_imap_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) step = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonImapSession) session = pigeon_engine_open_imap_finish (PIGEON_ENGINE (source), result, &error);
+
+  if (session == NULL)
+    g_task_return_error (step, g_steal_pointer (&error));
   else
-    g_task_return_boolean (step, TRUE);
-  pigeon_connection_close (connection);
-  g_object_unref (connection);
+    pigeon_imap_session_logout_async (session, NULL, test_logout_cb, g_steal_pointer (&step));
 }
 
 void
@@ -350,8 +357,6 @@ pigeon_engine_test_account_async (PigeonEngine *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GTask) step = NULL;
-  g_autoptr (GError) error = NULL;
-  PigeonConnection *connection;
 
   g_return_if_fail (PIGEON_IS_ENGINE (self));
   g_return_if_fail (PIGEON_IS_ACCOUNT (account));
@@ -366,14 +371,7 @@ pigeon_engine_test_account_async (PigeonEngine *self,
       pigeon_engine_open_pop3_async (self, account, cancellable, test_pop3_cb, g_steal_pointer (&step));
       return;
     }
-  /* IMAP: the connection and its certificate until IMAP sync lands. */
-  connection = pigeon_engine_build_connection (self, account, PIGEON_ENGINE_INCOMING, &error);
-  if (connection == NULL)
-    {
-      g_task_return_error (step, g_steal_pointer (&error));
-      return;
-    }
-  pigeon_connection_connect_async (connection, cancellable, test_connect_cb, g_steal_pointer (&step));
+  pigeon_engine_open_imap_async (self, account, cancellable, test_imap_cb, g_steal_pointer (&step));
 }
 
 gboolean
@@ -389,6 +387,7 @@ typedef struct
 {
   guint pending;
   GError *first_error;
+  gboolean all_bodies;
 } SyncData;
 
 static void
@@ -430,39 +429,43 @@ pop3_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+imap_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  PigeonAccount *account = g_object_get_data (G_OBJECT (result), "account");
+
+  pigeon_engine_imap_sync_finish (PIGEON_ENGINE (source), result, &error);
+  sync_one_done (task, account, error);
+}
+
+static void
 sync_account (PigeonEngine *self, PigeonAccount *account, GTask *task)
 {
   SyncData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
 
   data->pending++;
-  if (pigeon_account_get_incoming_protocol (account) != PIGEON_PROTOCOL_POP3)
-    {
-      error = g_error_new (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_NOT_SUPPORTED,
-                           _ ("“%s” is an IMAP account: IMAP sync is not available yet in this version"),
-                           pigeon_account_get_display_name (account));
-      sync_one_done (task, account, error);
-      return;
-    }
-  pigeon_engine_pop3_download_async (self, account, g_task_get_cancellable (task), pop3_done_cb, g_object_ref (task));
+  if (pigeon_account_get_incoming_protocol (account) == PIGEON_PROTOCOL_IMAP)
+    pigeon_engine_imap_sync_async (self, account, data->all_bodies, g_task_get_cancellable (task), imap_done_cb,
+                                   g_object_ref (task));
+  else
+    pigeon_engine_pop3_download_async (self, account, g_task_get_cancellable (task), pop3_done_cb, g_object_ref (task));
 }
 
-void
-pigeon_engine_sync_async (PigeonEngine *self,
-                          PigeonAccount *account,
-                          GCancellable *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer user_data)
+static void
+start_sync (PigeonEngine *self,
+            PigeonAccount *account,
+            gboolean all_bodies,
+            GCancellable *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  SyncData *data;
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  SyncData *data = g_new0 (SyncData, 1);
 
-  g_return_if_fail (PIGEON_IS_ENGINE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pigeon_engine_sync_async);
-  data = g_new0 (SyncData, 1);
   data->pending = 1;
+  data->all_bodies = all_bodies;
   g_task_set_task_data (task, data, (GDestroyNotify) sync_data_free);
   if (account != NULL)
     sync_account (self, account, task);
@@ -477,6 +480,28 @@ pigeon_engine_sync_async (PigeonEngine *self,
         }
     }
   sync_one_done (task, NULL, NULL);
+}
+
+void
+pigeon_engine_sync_async (PigeonEngine *self,
+                          PigeonAccount *account,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  start_sync (self, account, FALSE, cancellable, callback, user_data);
+}
+
+void
+pigeon_engine_sync_all_bodies_async (PigeonEngine *self,
+                                     PigeonAccount *account,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (PIGEON_IS_ENGINE (self));
+  start_sync (self, account, TRUE, cancellable, callback, user_data);
 }
 
 gboolean

@@ -69,6 +69,23 @@ classify_pop3 (int code)
 }
 
 static PigeonEngineError
+classify_imap (int code)
+{
+  switch (code)
+    {
+    case PIGEON_IMAP_ERROR_AUTHENTICATION:
+      return PIGEON_ENGINE_ERROR_AUTH;
+    case PIGEON_IMAP_ERROR_NO_AUTH_METHOD:
+    case PIGEON_IMAP_ERROR_STARTTLS:
+      return PIGEON_ENGINE_ERROR_SETTINGS;
+    case PIGEON_IMAP_ERROR_BYE:
+      return PIGEON_ENGINE_ERROR_TEMPORARY;
+    default:
+      return PIGEON_ENGINE_ERROR_SERVER;
+    }
+}
+
+static PigeonEngineError
 classify (const GError *error)
 {
   if (error->domain == PIGEON_ENGINE_ERROR)
@@ -79,6 +96,8 @@ classify (const GError *error)
     return classify_smtp (error->code);
   if (error->domain == PIGEON_POP3_ERROR)
     return classify_pop3 (error->code);
+  if (error->domain == PIGEON_IMAP_ERROR)
+    return classify_imap (error->code);
   if (error->domain == PIGEON_STORE_ERROR)
     return PIGEON_ENGINE_ERROR_STORE;
   if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR || error->domain == G_TLS_ERROR)

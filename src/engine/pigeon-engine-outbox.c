@@ -265,28 +265,49 @@ filed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   pigeon_store_remove_outgoing_async (PIGEON_STORE (source), current (data)->id, NULL, removed_cb, task);
 }
 
-/* After the final 250: the copy for the Sent folder. POP3 accounts keep it
- * in their local Sent folder. IMAP accounts queue an APPEND to the
- * server's Sent folder (replayed by the IMAP sync, part 2 of the engine),
- * unless the provider files sent mail itself. */
+/* Whether the account's provider files sent mail by itself (Gmail puts
+ * every message sent through its SMTP server into its Sent folder): a
+ * preset with FilesSent=true whose SMTP host is the account's (whatever
+ * the port: Gmail takes 465 and 587 alike). */
+static gboolean
+provider_files_sent (PigeonAccount *account)
+{
+  const char *host = pigeon_account_get_outgoing_host (account);
+  g_autoptr (GPtrArray) providers = pigeon_provider_list_all ();
+
+  for (guint i = 0; host != NULL && i < providers->len; i++)
+    {
+      PigeonProvider *provider = g_ptr_array_index (providers, i);
+
+      if (provider->files_sent && provider->smtp.host != NULL && g_ascii_strcasecmp (provider->smtp.host, host) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
-file_sent_copy (PigeonEngine *self, GTask *task)
+append_queued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  Flush *data = g_task_get_task_data (task);
+
+  pigeon_engine_replay_soon (g_task_get_source_object (task), data->account);
+  filed_cb (source, result, task);
+}
+
+static void
+file_in (PigeonEngine *self, GTask *task, PigeonFolder *sent)
 {
   Flush *data = g_task_get_task_data (task);
   PigeonStore *store = pigeon_engine_get_store (self);
   PigeonOutboxItem *item = current (data);
-  PigeonFolder *sent = pigeon_engine_find_role (self, data->account, PIGEON_FOLDER_ROLE_SENT);
   g_autoptr (GPtrArray) infos = NULL;
   PigeonMessageInfo *info;
 
-  if (sent == NULL)
-    {
-      pigeon_store_remove_outgoing_async (store, item->id, NULL, removed_cb, task);
-      return;
-    }
   if (pigeon_account_get_incoming_protocol (data->account) == PIGEON_PROTOCOL_IMAP)
     {
-      pigeon_store_queue_append_async (store, sent, item->raw, NULL, filed_cb, task);
+      /* The next sync brings the server's copy into the local folder. */
+      pigeon_store_queue_append_async (store, sent, item->raw, NULL, append_queued_cb, task);
       return;
     }
   info = pigeon_message_info_new_from_raw (item->raw);
@@ -295,6 +316,50 @@ file_sent_copy (PigeonEngine *self, GTask *task)
   infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
   g_ptr_array_add (infos, info);
   pigeon_store_add_messages_async (store, sent, infos, NULL, filed_cb, task);
+}
+
+static void
+sent_folder_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  PigeonEngine *self = PIGEON_ENGINE (source);
+  Flush *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonFolder) sent = pigeon_engine_ensure_folder_finish (self, result, &error);
+
+  if (sent == NULL)
+    {
+      /* Stays in the outbox, marked sent in the journal: filed next time. */
+      remember_error (data, error);
+      send_next (task);
+      return;
+    }
+  file_in (self, task, sent);
+}
+
+/* After the final 250: the copy for the Sent folder. POP3 accounts keep it
+ * in their local Sent folder. IMAP accounts queue an APPEND to the
+ * server's Sent folder, a pending operation of its own: when it fails,
+ * the message is not sent again (its outbox row is gone by then). Skipped
+ * for providers that file sent mail themselves. */
+static void
+file_sent_copy (PigeonEngine *self, GTask *task)
+{
+  Flush *data = g_task_get_task_data (task);
+  PigeonFolder *sent;
+
+  if (pigeon_account_get_incoming_protocol (data->account) == PIGEON_PROTOCOL_IMAP &&
+      provider_files_sent (data->account))
+    {
+      pigeon_store_remove_outgoing_async (pigeon_engine_get_store (self), current (data)->id, NULL, removed_cb, task);
+      return;
+    }
+  sent = pigeon_engine_find_role (self, data->account, PIGEON_FOLDER_ROLE_SENT);
+  if (sent == NULL)
+    pigeon_engine_ensure_folder_async (self, data->account, "Sent", PIGEON_FOLDER_ROLE_SENT, NULL, sent_folder_cb,
+                                       task);
+  else
+    file_in (self, task, sent);
 }
 
 static void

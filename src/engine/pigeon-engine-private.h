@@ -105,6 +105,41 @@ void pigeon_engine_undo_free (PigeonEngineUndo *undo);
 void pigeon_engine_set_undo (PigeonEngine *self, PigeonEngineUndo *undo);
 PigeonEngineUndo *pigeon_engine_take_undo (PigeonEngine *self);
 
+/* pigeon-engine-replay.c: replays the account's pending operations over
+ * @session (signed in), oldest first, reverting locally what the server
+ * refuses. The IMAP sync calls it before it fetches. */
+void pigeon_engine_replay_async (PigeonEngine *self,
+                                 PigeonAccount *account,
+                                 PigeonImapSession *session,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data);
+gboolean pigeon_engine_replay_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+/* After a user action: replays the account's operations over a session of
+ * its own in a moment, once the account is not busy. Several calls in a
+ * row make one replay. IMAP accounts only. */
+void pigeon_engine_replay_soon (PigeonEngine *self, PigeonAccount *account);
+/* The server's text of a refusal, to go inside a sentence of ours
+ * (without its full stop). */
+char *pigeon_engine_server_reason (const GError *error);
+/* The pending operation of @account that the server is taking now, or 0:
+ * undo leaves it alone (the store redirects it when it is done). */
+gint64 pigeon_engine_replaying_op (PigeonEngine *self, PigeonAccount *account);
+
+/* pigeon-engine-drafts.c: called by the replay, after the operations:
+ * APPENDs the account's changed drafts to the server's Drafts folder, and
+ * then deletes their older copies and those of discarded drafts. */
+void pigeon_engine_replay_drafts_async (PigeonEngine *self,
+                                        PigeonAccount *account,
+                                        PigeonImapSession *session,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean pigeon_engine_replay_drafts_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+/* Forgets which server copies belong to the account's drafts (the account
+ * is removed: a later account may get its id). */
+void pigeon_engine_drafts_forget (PigeonAccount *account);
+
 /* pigeon-engine-pop3.c */
 void pigeon_engine_pop3_download_async (PigeonEngine *self,
                                         PigeonAccount *account,

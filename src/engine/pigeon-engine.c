@@ -4,7 +4,7 @@
 
 #include "config.h"
 
-#include "pigeon-engine-private.h"
+#include "pigeon-engine-imap-private.h"
 
 #include <errno.h>
 #include <glib/gi18n.h>
@@ -33,6 +33,7 @@ struct _PigeonEngine
   GHashTable *timers;  /* account id -> source id */
   GHashTable *backoff; /* account id -> seconds */
   GCancellable *background;
+  GCancellable *watching; /* the IMAP accounts' Inbox watches */
 };
 
 G_DEFINE_FINAL_TYPE (PigeonEngine, pigeon_engine, G_TYPE_OBJECT)
@@ -980,11 +981,38 @@ run_all (PigeonEngine *self)
     }
 }
 
+/* New mail appears within seconds: each IMAP account's Inbox is watched
+ * over a session of its own (pigeon-engine-imap-idle.c); the other
+ * folders are synced on the account's interval. */
+static void
+watch_all (PigeonEngine *self)
+{
+  GListModel *accounts = pigeon_store_get_accounts (self->store);
+
+  if (self->watching != NULL)
+    g_cancellable_cancel (self->watching);
+  g_clear_object (&self->watching);
+  self->watching = g_cancellable_new ();
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr (PigeonAccount) account = g_list_model_get_item (accounts, i);
+
+      if (pigeon_account_get_incoming_protocol (account) == PIGEON_PROTOCOL_IMAP)
+        pigeon_engine_imap_watch (self, account, self->watching);
+    }
+}
+
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, gpointer user_data)
 {
+  PigeonEngine *self = PIGEON_ENGINE (user_data);
+
+  /* The watches reconnect now rather than when their delay ends. */
   if (available)
-    run_all (PIGEON_ENGINE (user_data));
+    {
+      run_all (self);
+      watch_all (self);
+    }
 }
 
 void
@@ -999,7 +1027,10 @@ pigeon_engine_start (PigeonEngine *self)
   self->monitor = g_object_ref (g_network_monitor_get_default ());
   self->network_handler = g_signal_connect (self->monitor, "network-changed", G_CALLBACK (network_changed_cb), self);
   if (g_network_monitor_get_network_available (self->monitor))
-    run_all (self);
+    {
+      run_all (self);
+      watch_all (self);
+    }
 }
 
 void
@@ -1015,6 +1046,9 @@ pigeon_engine_stop (PigeonEngine *self)
   self->running = FALSE;
   g_cancellable_cancel (self->background);
   g_clear_object (&self->background);
+  if (self->watching != NULL)
+    g_cancellable_cancel (self->watching);
+  g_clear_object (&self->watching);
   g_clear_signal_handler (&self->network_handler, self->monitor);
   g_clear_object (&self->monitor);
   g_hash_table_iter_init (&iter, self->timers);

@@ -92,9 +92,10 @@ gboolean pigeon_engine_test_account_finish (PigeonEngine *self, GAsyncResult *re
  * did not trust, with its SHA-256 fingerprint, or NULL. */
 char *pigeon_engine_get_rejected_fingerprint (PigeonEngine *self, const char *host, guint port);
 
-/* Sync: POP3 downloads into the local Inbox. IMAP accounts fail with
- * PIGEON_ENGINE_ERROR_NOT_SUPPORTED until IMAP sync lands. @account NULL:
- * every account, concurrently (the error is the first failure; each
+/* Sync: POP3 downloads into the local Inbox; IMAP syncs the folder list,
+ * each folder's new messages, flag changes and expunges, and the bodies
+ * within the offline period (pigeon_engine_get_offline_days()). @account
+ * NULL: every account, concurrently (the error is the first failure; each
  * failure is also emitted as "account-error"). */
 void pigeon_engine_sync_async (PigeonEngine *self,
                                PigeonAccount *account,
@@ -102,6 +103,13 @@ void pigeon_engine_sync_async (PigeonEngine *self,
                                GAsyncReadyCallback callback,
                                gpointer user_data);
 gboolean pigeon_engine_sync_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
+/* The same, and IMAP accounts download every body for offline reading,
+ * whatever its date. Finished with pigeon_engine_sync_finish(). */
+void pigeon_engine_sync_all_bodies_async (PigeonEngine *self,
+                                          PigeonAccount *account,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
 
 /* Outbox: @raw is the message as built, with a "Bcc:" field when it has
  * blind copies (it is removed before sending; the envelope takes the To,

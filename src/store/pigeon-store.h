@@ -236,3 +236,6 @@ void pigeon_store_delete_draft_async (
 GPtrArray *pigeon_store_complete_address (PigeonStore *self, const char *prefix, guint limit, GError **error);
 
 G_END_DECLS
+
+#include "pigeon-store-sync.h"
+#include "pigeon-store-replay.h"

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -557,11 +558,46 @@ print_account_error (PigeonEngine *engine, PigeonAccount *account, GError *error
   g_printerr ("%s: %s: %s\n", g_get_prgname (), pigeon_account_get_display_name (account), error->message);
 }
 
+static gboolean
+stop_watching (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The engine's background work until SIGINT or SIGTERM: every account
+ * synced on its interval, IMAP Inboxes watched with IDLE. */
+static int
+watch (PigeonEngine *engine)
+{
+  gboolean stop = FALSE;
+  guint sigint = g_unix_signal_add (SIGINT, stop_watching, &stop);
+  guint sigterm = g_unix_signal_add (SIGTERM, stop_watching, &stop);
+
+  g_signal_connect (engine, "account-error", G_CALLBACK (print_account_error), NULL);
+  pigeon_engine_start (engine);
+  while (!stop)
+    g_main_context_iteration (NULL, TRUE);
+  pigeon_engine_stop (engine);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  return EXIT_SUCCESS;
+}
+
 int
 pigeon_tool_sync (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) context = pigeon_tool_option_context_new (
-      _ ("[ACCOUNT]"), _ ("Gets new mail for ACCOUNT, or for every account."), no_entries);
+  gboolean bodies = FALSE;
+  gboolean keep_watching = FALSE;
+  const GOptionEntry entries[] = {
+    { "bodies", 0, 0, G_OPTION_ARG_NONE, &bodies, N_ ("Download every message's body for offline reading (IMAP)"),
+      NULL },
+    { "watch", 0, 0, G_OPTION_ARG_NONE, &keep_watching,
+      N_ ("Keep running: new mail as it comes (IMAP IDLE), every account on its interval, until interrupted"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context =
+      pigeon_tool_option_context_new (_ ("[ACCOUNT]"), _ ("Gets new mail for ACCOUNT, or for every account."), entries);
   g_autoptr (GError) error = NULL;
   g_autoptr (PigeonEngine) engine = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -571,15 +607,22 @@ pigeon_tool_sync (int argc, char **argv)
     return pigeon_tool_usage_error (error->message);
   if (argc > 2)
     return pigeon_tool_usage_error (_ ("give at most one ACCOUNT"));
+  if (keep_watching && argc > 1)
+    return pigeon_tool_usage_error (_ ("--watch works for every account: give no ACCOUNT"));
   engine = pigeon_tool_engine_open (&error);
   if (engine == NULL)
     return pigeon_tool_fail (error);
   if (argc == 2 && (account = find_account (engine, argv[1], &error)) == NULL)
     return pigeon_tool_fail (error);
   g_signal_connect (engine, "progress", G_CALLBACK (print_progress), NULL);
+  if (keep_watching)
+    return watch (engine);
   if (account == NULL)
     g_signal_connect (engine, "account-error", G_CALLBACK (print_account_error), NULL);
-  pigeon_engine_sync_async (engine, account, NULL, pigeon_tool_engine_got, &result);
+  if (bodies)
+    pigeon_engine_sync_all_bodies_async (engine, account, NULL, pigeon_tool_engine_got, &result);
+  else
+    pigeon_engine_sync_async (engine, account, NULL, pigeon_tool_engine_got, &result);
   pigeon_tool_engine_wait (&result);
   if (!pigeon_engine_sync_finish (engine, result, &error))
     return account != NULL ? pigeon_tool_fail (error) : PIGEON_TOOL_EXIT_FAILURE;

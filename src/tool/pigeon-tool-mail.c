@@ -176,12 +176,32 @@ pigeon_tool_list (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+/* pigeon_engine_search_server_async(): the matches the cache lacks are
+ * fetched first, so that the local search below shows them. */
+static gboolean
+search_server (PigeonEngine *engine, PigeonAccount *account, const char *query, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  guint added = 0;
+
+  pigeon_engine_search_server_async (engine, account, query, NULL, pigeon_tool_engine_got, &result);
+  pigeon_tool_engine_wait (&result);
+  if (!pigeon_engine_search_server_finish (engine, result, &added, error))
+    return FALSE;
+  g_printerr (
+      g_dngettext (GETTEXT_PACKAGE, "%u message found on the server\n", "%u messages found on the server\n", added),
+      added);
+  return TRUE;
+}
+
 int
 pigeon_tool_search (int argc, char **argv)
 {
   gboolean as_json = FALSE;
+  gboolean on_server = FALSE;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_ ("Print JSON"), NULL },
+    { "server", 0, 0, G_OPTION_ARG_NONE, &on_server, N_ ("Search on the IMAP server too, for mail not cached"), NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) context = pigeon_tool_option_context_new (
@@ -198,6 +218,8 @@ pigeon_tool_search (int argc, char **argv)
     return pigeon_tool_usage_error (_ ("give ACCOUNT and QUERY"));
   engine = open_with_account (argc, argv, 3, &account, &error);
   if (engine == NULL)
+    return pigeon_tool_fail (error);
+  if (on_server && !search_server (engine, account, argv[2], &error))
     return pigeon_tool_fail (error);
   list = pigeon_store_search (pigeon_engine_get_store (engine), account, argv[2], &error);
   if (list == NULL)
