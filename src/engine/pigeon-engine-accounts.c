@@ -34,7 +34,10 @@ add_step_done (GTask *task)
   AddData *data = g_task_get_task_data (task);
 
   if (--data->pending == 0)
-    g_task_return_boolean (task, TRUE);
+    {
+      pigeon_engine_account_added (g_task_get_source_object (task), data->account);
+      g_task_return_boolean (task, TRUE);
+    }
   g_object_unref (task);
 }
 

@@ -80,6 +80,9 @@ void pigeon_engine_end_work (PigeonEngine *self, PigeonAccount *account);
 void pigeon_engine_emit_progress (PigeonEngine *self, PigeonAccount *account, guint done, guint total);
 void pigeon_engine_emit_error (PigeonEngine *self, PigeonAccount *account, const GError *error);
 
+/* A new account's first check starts now, and its Inbox is watched, when
+ * the engine works in the background (pigeon_engine_start()). */
+void pigeon_engine_account_added (PigeonEngine *self, PigeonAccount *account);
 /* Moves the settings given to @account before it had an id into the
  * settings file, once the store gave it one. */
 void pigeon_engine_keep_new_settings (PigeonEngine *self, PigeonAccount *account);

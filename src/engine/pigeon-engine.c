@@ -1002,6 +1002,16 @@ watch_all (PigeonEngine *self)
     }
 }
 
+void
+pigeon_engine_account_added (PigeonEngine *self, PigeonAccount *account)
+{
+  if (!self->running || !g_network_monitor_get_network_available (self->monitor))
+    return;
+  run_account (self, account);
+  if (pigeon_account_get_incoming_protocol (account) == PIGEON_PROTOCOL_IMAP && self->watching != NULL)
+    pigeon_engine_imap_watch (self, account, self->watching);
+}
+
 static void
 network_changed_cb (GNetworkMonitor *monitor, gboolean available, gpointer user_data)
 {
