@@ -988,8 +988,36 @@ format_type_and_name (const PigeonMimeContentType *content_type,
   return g_string_free (out, FALSE);
 }
 
+/* RFC 2046 5.2.1: a message/rfc822 body is 7bit, 8bit or binary, never
+ * encoded. So an attached message goes with CRLF line ends, as 7bit, or as
+ * 8bit when the transport allows it; NULL when it cannot (a NUL, a line
+ * over 998 octets, 8-bit data without 8BITMIME). */
 static GString *
-attachment_leaf_new (const Attachment *attachment, GError **error)
+attached_message (PigeonMimeBuilder *self, const char *data, gsize len)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GString) message = NULL;
+
+  if (memchr (data, '\0', len) != NULL)
+    return NULL;
+  text = g_strndup (data, len);
+  message = canonical_text (text);
+  if (!lines_fit (message->str, message->len) || (!self->allow_8bit && !is_ascii (message->str, message->len)))
+    return NULL;
+  return g_steal_pointer (&message);
+}
+
+static gboolean
+is_message_rfc822 (const PigeonMimeContentType *content_type)
+{
+  return g_strcmp0 (content_type->type, "message") == 0 && g_strcmp0 (content_type->subtype, "rfc822") == 0;
+}
+
+static GString *
+attachment_leaf_new (PigeonMimeBuilder *self,
+                     const Attachment *attachment,
+                     PigeonMimeTransport *transport,
+                     GError **error)
 {
   g_autoptr (GBytes) data = attachment_load (attachment, error);
   g_autofree char *filename = attachment_filename (attachment);
@@ -1006,6 +1034,24 @@ attachment_leaf_new (const Attachment *attachment, GError **error)
     return NULL;
   /* An empty GBytes may hold NULL: string functions get "" instead. */
   bytes = bytes_or_empty (data, &len);
+  if (is_message_rfc822 (content_type))
+    {
+      g_autoptr (GString) message = attached_message (self, bytes, len);
+
+      if (message != NULL)
+        {
+          gboolean ascii = is_ascii (message->str, message->len);
+
+          if (!ascii)
+            *transport |= PIGEON_MIME_TRANSPORT_8BITMIME;
+          type_value = format_type_and_name (content_type, disposition, filename);
+          return leaf_new (type_value, disposition, ascii ? PIGEON_MIME_ENCODING_7BIT : PIGEON_MIME_ENCODING_8BIT,
+                           message->str, message->len, error);
+        }
+      /* Its bytes still arrive intact, and it still opens as a file. */
+      g_clear_pointer (&content_type, pigeon_mime_content_type_free);
+      content_type = pigeon_mime_content_type_new ("application", "octet-stream");
+    }
   set_text_charset (content_type, bytes, len);
   type_value = format_type_and_name (content_type, disposition, filename);
   return leaf_new (type_value, disposition,
@@ -1107,7 +1153,7 @@ entity_new (PigeonMimeBuilder *self, PigeonMimeTransport *transport, GError **er
   g_ptr_array_add (parts, part);
   for (guint i = 0; i < self->attachments->len; i++)
     {
-      part = attachment_leaf_new (g_ptr_array_index (self->attachments, i), error);
+      part = attachment_leaf_new (self, g_ptr_array_index (self->attachments, i), transport, error);
       if (part == NULL)
         return NULL;
       g_ptr_array_add (parts, part);

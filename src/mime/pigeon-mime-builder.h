@@ -88,8 +88,8 @@ void pigeon_mime_builder_add_attachment_bytes (PigeonMimeBuilder *self,
                                                const char *filename,
                                                const char *content_type);
 
-/* Lets text bodies go as 8bit (RFC 6152) instead of quoted-printable or
- * base64. Off by default. */
+/* Lets text bodies and attached messages go as 8bit (RFC 6152) instead of
+ * quoted-printable or base64. Off by default. */
 void pigeon_mime_builder_set_allow_8bit (PigeonMimeBuilder *self, gboolean allow_8bit);
 
 /* Builds the message. Fails when From is missing, a field is invalid, or

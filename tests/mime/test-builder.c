@@ -717,6 +717,45 @@ test_structure_with_attachments (void)
   g_assert_cmpuint (pigeon_mime_message_get_n_parts (parsed), ==, 6);
 }
 
+/* RFC 2046 5.2.1: an attached message is never encoded. It goes with CRLF
+ * line ends as 7bit, as 8bit when allowed, and else, so that its bytes
+ * still arrive intact, as application/octet-stream in base64. */
+static void
+test_attached_message (void)
+{
+  static const char ascii[] = "From: a@example.org\nSubject: hi\n\nbody\n";
+  static const char eight_bit[] = "From: a@example.org\nSubject: hi\n\nd\xc3\xa9j\xc3\xa0 vu\n";
+
+  for (guint allow = 0; allow <= 1; allow++)
+    {
+      g_autoptr (PigeonMimeBuilder) builder = builder_new ();
+      g_autoptr (GBytes) message = NULL;
+      g_autoptr (PigeonMimeMessage) parsed = NULL;
+      g_autoptr (GBytes) decoded = NULL;
+      PigeonMimePart *root;
+
+      pigeon_mime_builder_set_allow_8bit (builder, allow);
+      pigeon_mime_builder_set_text (builder, "Forwarded.\n");
+      add_bytes (builder, ascii, sizeof ascii - 1, "one.eml", "message/rfc822");
+      add_bytes (builder, eight_bit, sizeof eight_bit - 1, "two.eml", "message/rfc822");
+      message = pigeon_mime_builder_build (builder, NULL);
+      g_assert_nonnull (message);
+      assert_well_formed (message, !allow);
+      g_assert_cmpint (pigeon_mime_builder_get_transport (builder), ==,
+                       allow ? PIGEON_MIME_TRANSPORT_8BITMIME : PIGEON_MIME_TRANSPORT_NONE);
+      parsed = parse (message);
+      root = pigeon_mime_message_get_root (parsed);
+      assert_leaf (pigeon_mime_part_get_child (root, 1), "message/rfc822", PIGEON_MIME_ENCODING_7BIT);
+      decoded = pigeon_mime_part_decode (pigeon_mime_part_get_child (root, 1));
+      g_assert_cmpmem (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded),
+                       "From: a@example.org\r\nSubject: hi\r\n\r\nbody\r\n", 42);
+      if (allow)
+        assert_leaf (pigeon_mime_part_get_child (root, 2), "message/rfc822", PIGEON_MIME_ENCODING_8BIT);
+      else
+        assert_leaf (pigeon_mime_part_get_child (root, 2), "application/octet-stream", PIGEON_MIME_ENCODING_BASE64);
+    }
+}
+
 /* The raw, unfolded field @name of the @index'th child of the root. */
 static char *
 child_field (PigeonMimeMessage *parsed, guint index, const char *name)
@@ -1123,6 +1162,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mime/builder/filename-rfc2231", test_filename_rfc2231);
   g_test_add_func ("/mime/builder/content-type-guess", test_content_type_guess);
   g_test_add_func ("/mime/builder/attachment-encodings", test_attachment_encodings);
+  g_test_add_func ("/mime/builder/attached-message", test_attached_message);
   g_test_add_func ("/mime/builder/base64-lines", test_base64_lines);
   g_test_add_func ("/mime/builder/attachment-file", test_attachment_file);
   g_test_add_func ("/mime/builder/boundaries", test_boundaries);
