@@ -17,6 +17,7 @@ import imaplib
 import os
 import random
 import re
+import shutil
 import smtplib
 import sqlite3
 import ssl
@@ -241,4 +242,6 @@ c.close()
 ok(tool_run("sync", "bob") and agree(m, model, "again") and doubles == 0 and pending == 0,
    "a second sync keeps the agreement; no message in two folders (%d), no operation left (%d)" % (doubles, pending))
 m.logout()
+if all(results):
+    shutil.rmtree(tmp, ignore_errors=True)  # kept to look at when something failed
 sys.exit(0 if all(results) else 1)
