@@ -219,11 +219,65 @@ pigeon_engine_save_account_finish (PigeonEngine *self, GAsyncResult *result, GEr
 }
 
 /* Removing: the store drops the account's folders, messages and outbox;
- * here go its passwords and the engine's own state. */
+ * here go its passwords and the engine's own state. The task ends when the
+ * keyring has forgotten both passwords too, so that a process that exits
+ * then (pigeon-tool) leaves none behind. */
+
+typedef struct
+{
+  guint pending;
+  GError *error;
+} RemoveData;
 
 static void
-forget_password (PigeonEngine *self, PigeonAccount *account, PigeonEngineDirection direction)
+remove_data_free (RemoveData *data)
 {
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+remove_step_done (GTask *task)
+{
+  RemoveData *data = g_task_get_task_data (task);
+
+  if (--data->pending > 0)
+    return;
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+password_forgotten_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* The account is gone either way; a keyring that cannot answer only
+   * keeps a password that nothing will use. */
+  if (!pigeon_credentials_forget_finish (PIGEON_CREDENTIALS (source), result, &error))
+    g_message ("Cannot remove a password from the keyring: %s", error->message);
+  remove_step_done (task);
+}
+
+static void
+account_removed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RemoveData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!pigeon_store_write_finish (PIGEON_STORE (source), result, NULL, &error))
+    data->error = pigeon_engine_error_explain (error, NULL);
+  remove_step_done (task);
+}
+
+static void
+forget_password (PigeonEngine *self, GTask *task, PigeonAccount *account, PigeonEngineDirection direction)
+{
+  RemoveData *data = g_task_get_task_data (task);
   const char *host, *user;
   PigeonSecurity security;
   guint port;
@@ -231,9 +285,10 @@ forget_password (PigeonEngine *self, PigeonAccount *account, PigeonEngineDirecti
   pigeon_engine_server_of (account, direction, &host, &port, &security, &user);
   if (host == NULL)
     return;
+  data->pending++;
   pigeon_credentials_forget_async (pigeon_engine_get_credentials (self),
-                                   pigeon_engine_protocol_name (account, direction), host, port, user, NULL, NULL,
-                                   NULL);
+                                   pigeon_engine_protocol_name (account, direction), host, port, user, NULL,
+                                   password_forgotten_cb, g_object_ref (task));
 }
 
 void
@@ -244,19 +299,23 @@ pigeon_engine_remove_account_async (PigeonEngine *self,
                                     gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
+  RemoveData *data;
 
   g_return_if_fail (PIGEON_IS_ENGINE (self));
   g_return_if_fail (PIGEON_IS_ACCOUNT (account));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pigeon_engine_remove_account_async);
-  forget_password (self, account, PIGEON_ENGINE_INCOMING);
-  forget_password (self, account, PIGEON_ENGINE_OUTGOING);
+  data = g_new0 (RemoveData, 1);
+  data->pending = 1;
+  g_task_set_task_data (task, data, (GDestroyNotify) remove_data_free);
+  forget_password (self, task, account, PIGEON_ENGINE_INCOMING);
+  forget_password (self, task, account, PIGEON_ENGINE_OUTGOING);
   pigeon_engine_pop3_forget (account);
   pigeon_engine_outbox_forget (account);
   pigeon_engine_drafts_forget (account);
   pigeon_engine_set_ca_file (self, account, NULL);
-  pigeon_store_remove_account_async (pigeon_engine_get_store (self), account, cancellable, write_done_cb,
+  pigeon_store_remove_account_async (pigeon_engine_get_store (self), account, cancellable, account_removed_cb,
                                      g_steal_pointer (&task));
 }
 
