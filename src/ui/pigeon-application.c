@@ -12,6 +12,8 @@
 struct _PigeonApplication
 {
   AdwApplication parent_instance;
+
+  PigeonEngine *engine;
 };
 
 G_DEFINE_FINAL_TYPE (PigeonApplication, pigeon_application, ADW_TYPE_APPLICATION)
@@ -25,15 +27,45 @@ pigeon_application_new (void)
                        "resource-base-path", RESOURCE_BASE_PATH, NULL);
 }
 
+PigeonApplication *
+pigeon_application_new_for_engine (PigeonEngine *engine)
+{
+  PigeonApplication *self;
+
+  g_return_val_if_fail (PIGEON_IS_ENGINE (engine), NULL);
+
+  self = pigeon_application_new ();
+  self->engine = g_object_ref (engine);
+  return self;
+}
+
+PigeonEngine *
+pigeon_application_get_engine (PigeonApplication *self)
+{
+  g_return_val_if_fail (PIGEON_IS_APPLICATION (self), NULL);
+
+  return self->engine;
+}
+
+/* The main window, made when there is none; a composer may be the active
+ * window, so this looks for the main window by its type. */
 static PigeonWindow *
 pigeon_application_get_main_window (PigeonApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (PIGEON_IS_WINDOW (l->data))
+      return l->data;
 
-  if (window == NULL)
-    window = GTK_WINDOW (pigeon_window_new (self));
+  return pigeon_window_new (self);
+}
 
-  return PIGEON_WINDOW (window);
+void
+pigeon_application_show_toast (PigeonApplication *self, AdwToast *toast)
+{
+  g_return_if_fail (PIGEON_IS_APPLICATION (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  pigeon_window_show_toast (pigeon_application_get_main_window (self), toast);
 }
 
 static void
@@ -111,9 +143,22 @@ pigeon_application_startup (GApplication *app)
 }
 
 static void
+pigeon_application_dispose (GObject *object)
+{
+  PigeonApplication *self = PIGEON_APPLICATION (object);
+
+  g_clear_object (&self->engine);
+
+  G_OBJECT_CLASS (pigeon_application_parent_class)->dispose (object);
+}
+
+static void
 pigeon_application_class_init (PigeonApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = pigeon_application_dispose;
 
   app_class->startup = pigeon_application_startup;
   app_class->activate = pigeon_application_activate;

@@ -18,6 +18,7 @@ struct _PigeonWindow
   GtkPaned *outer_paned;
   GtkPaned *inner_paned;
   AdwStatusPage *empty_page;
+  AdwToastOverlay *toast_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (PigeonWindow, pigeon_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -28,6 +29,15 @@ pigeon_window_new (PigeonApplication *application)
   g_return_val_if_fail (PIGEON_IS_APPLICATION (application), NULL);
 
   return g_object_new (PIGEON_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+pigeon_window_show_toast (PigeonWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (PIGEON_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -89,6 +99,7 @@ pigeon_window_class_init (PigeonWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PigeonWindow, outer_paned);
   gtk_widget_class_bind_template_child (widget_class, PigeonWindow, inner_paned);
   gtk_widget_class_bind_template_child (widget_class, PigeonWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, PigeonWindow, toast_overlay);
 }
 
 static void

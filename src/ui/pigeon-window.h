@@ -13,5 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PigeonWindow, pigeon_window, PIGEON, WINDOW, AdwApplicationWindow)
 
 PigeonWindow *pigeon_window_new (PigeonApplication *application);
+/* Takes @toast (transfer full), as adw_toast_overlay_add_toast() does. */
+void pigeon_window_show_toast (PigeonWindow *self, AdwToast *toast);
 
 G_END_DECLS

@@ -7,30 +7,10 @@
 #include <adwaita.h>
 
 #include "pigeon-application.h"
+#include "pigeon-ui-test.h"
 #include "pigeon-window.h"
 
-/* Every main-loop wait is bounded (TESTING.md). */
-#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
-
-typedef gboolean (*Condition) (gpointer data);
-
 static PigeonApplication *app;
-
-static gboolean
-wait_for (Condition condition, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static gboolean
 widget_is_mapped (gpointer data)
@@ -56,25 +36,14 @@ template_child (GtkWidget *window, const char *name)
   return GTK_WIDGET (child);
 }
 
-/* Lets a newly mapped window lay out and draw its first frames. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
 static PigeonWindow *
 open_window (void)
 {
   PigeonWindow *window = pigeon_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (widget_is_mapped, window));
-  settle ();
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, window));
+  pigeon_ui_test_settle ();
 
   return window;
 }
@@ -86,60 +55,8 @@ close_window (GtkWindow *window)
 
   g_weak_ref_init (&ref, window);
   gtk_window_close (window);
-  g_assert_true (wait_for (widget_is_gone, &ref));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_gone, &ref));
   g_weak_ref_clear (&ref);
-}
-
-/* Counts the distinct colours in a coarse sample of the texture: a window
- * that failed to draw is one or two flat colours. */
-static guint
-count_colours (GdkTexture *texture)
-{
-  int width = gdk_texture_get_width (texture);
-  int height = gdk_texture_get_height (texture);
-  gsize stride = (gsize) width * 4;
-  g_autofree guchar *pixels = g_malloc (stride * height);
-  g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
-
-  gdk_texture_download (texture, pixels, stride);
-  for (int y = 0; y < height; y += 3)
-    for (int x = 0; x < width; x += 3)
-      {
-        guint32 pixel;
-
-        memcpy (&pixel, pixels + y * stride + x * 4, sizeof pixel);
-        g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-      }
-
-  return g_hash_table_size (colours);
-}
-
-/* Renders @window through its own renderer and saves it as a PNG under
- * the build directory, so a person can look at what the test saw. */
-static void
-save_screenshot (GtkWidget *window, const char *name)
-{
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *built = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *dir = g_canonicalize_filename (built, NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpuint (count_colours (texture), >, 20);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static void
@@ -162,7 +79,7 @@ test_window_empty_state (void)
   g_assert_true (gtk_widget_is_drawable (gtk_paned_get_start_child (GTK_PANED (inner_paned))));
   g_assert_true (gtk_widget_is_drawable (gtk_paned_get_end_child (GTK_PANED (inner_paned))));
 
-  save_screenshot (GTK_WIDGET (window), "main-window-empty.png");
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (window), "main-window-empty.png");
   close_window (GTK_WINDOW (window));
 }
 
@@ -230,11 +147,11 @@ test_actions_and_shortcuts (void)
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (about_window_shown, &about));
-  settle ();
+  g_assert_true (pigeon_ui_test_wait_for (about_window_shown, &about));
+  pigeon_ui_test_settle ();
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Pigeon");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
-  save_screenshot (about, "about.png");
+  pigeon_ui_test_save_screenshot (about, "about.png");
   close_window (GTK_WINDOW (about));
 
   close_window (GTK_WINDOW (window));
