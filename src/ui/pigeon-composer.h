@@ -5,16 +5,9 @@
 #include <adwaita.h>
 
 #include "pigeon-engine.h"
+#include "pigeon-reply.h" /* PigeonComposeMode */
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  PIGEON_COMPOSE_REPLY,
-  PIGEON_COMPOSE_REPLY_ALL,
-  PIGEON_COMPOSE_FORWARD,
-  PIGEON_COMPOSE_FORWARD_ATTACHED,
-} PigeonComposeMode;
 
 /* Opens an empty composer; @account NULL: the first account. */
 void pigeon_composer_present_new (GtkApplication *app, PigeonEngine *engine, PigeonAccount *account);
