@@ -4,8 +4,14 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "pigeon-attachment-bar.h"
+#include "pigeon-composer.h"
+#include "pigeon-html-sanitizer.h"
+#include "pigeon-mime.h"
+#include "pigeon-plain-text.h"
 #include "pigeon-reader.h"
 
 struct _PigeonReader
@@ -14,19 +20,479 @@ struct _PigeonReader
 
   PigeonEngine *engine;
   PigeonMessage *message;
+  GSettings *settings;
+  GCancellable *cancellable;
+  guint mark_read_id;
+
+  /* Template children */
+  GtkStack *stack;
+  GtkSpinner *spinner;
+  AdwStatusPage *error_page;
+  GtkScrolledWindow *scroller;
+  GtkLabel *subject_label;
+  GtkGrid *header_grid;
+  GtkBox *body_box;
+  PigeonAttachmentBar *attachment_bar;
 };
 
 G_DEFINE_FINAL_TYPE (PigeonReader, pigeon_reader, GTK_TYPE_WIDGET)
+
+/* The parts a message shows: its text bodies in order, and its
+ * attachments. */
+typedef struct
+{
+  GPtrArray *bodies;      /* PigeonMimePart, text/plain or text/html */
+  GPtrArray *attachments; /* PigeonMimePart */
+} Contents;
+
+static void
+contents_clear (Contents *contents)
+{
+  g_clear_pointer (&contents->bodies, g_ptr_array_unref);
+  g_clear_pointer (&contents->attachments, g_ptr_array_unref);
+}
+
+/* Addresses --------------------------------------------------------------- */
+
+static void
+compose_to (PigeonReader *self, const char *mailto_uri)
+{
+  GApplication *application = g_application_get_default ();
+
+  if (GTK_IS_APPLICATION (application))
+    pigeon_composer_present_mailto (GTK_APPLICATION (application), self->engine, mailto_uri);
+}
+
+static void
+copy_address_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+compose_to_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  g_autofree char *escaped = g_uri_escape_string (g_variant_get_string (parameter, NULL), "@", FALSE);
+  g_autofree char *uri = g_strconcat ("mailto:", escaped, NULL);
+
+  compose_to (PIGEON_READER (widget), uri);
+}
+
+static GMenuModel *
+address_menu_new (const char *address)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr (GMenuItem) copy = g_menu_item_new (_ ("_Copy Address"), NULL);
+  g_autoptr (GMenuItem) compose = g_menu_item_new (_ ("_New Message To…"), NULL);
+
+  g_menu_item_set_action_and_target_value (copy, "reader.copy-address", g_variant_new_string (address));
+  g_menu_item_set_action_and_target_value (compose, "reader.compose-to", g_variant_new_string (address));
+  g_menu_append_item (menu, copy);
+  g_menu_append_item (menu, compose);
+  return G_MENU_MODEL (menu);
+}
+
+/* One address as a flat button whose popover copies it or writes to it.
+ * @full shows "Name <address>" (the sender); otherwise the name alone,
+ * with the address in the tooltip. */
+static GtkWidget *
+address_button_new (const PigeonMimeAddress *address, gboolean full)
+{
+  g_autoptr (GMenuModel) menu = address_menu_new (address->address);
+  gboolean has_name = address->name != NULL && address->name[0] != '\0';
+  g_autofree char *text = NULL;
+  g_autofree char *accessible = NULL;
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *label;
+
+  if (has_name && full)
+    text = g_strdup_printf ("%s <%s>", address->name, address->address);
+  else
+    text = g_strdup (has_name ? address->name : address->address);
+  label = gtk_label_new (text);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), label);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
+  gtk_widget_set_tooltip_text (button, address->address);
+  gtk_widget_add_css_class (button, "flat");
+  accessible = g_strdup_printf (_ ("Address %s"), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return button;
+}
+
+static GtkWidget *
+address_list_new (GPtrArray *addresses, gboolean full)
+{
+  GtkWidget *flow = gtk_flow_box_new ();
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 6);
+  gtk_widget_set_hexpand (flow, TRUE);
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      const PigeonMimeAddress *address = g_ptr_array_index (addresses, i);
+
+      if (address->address != NULL)
+        gtk_flow_box_append (GTK_FLOW_BOX (flow), address_button_new (address, full));
+    }
+  return flow;
+}
+
+/* Headers ----------------------------------------------------------------- */
+
+static void
+add_header_row (PigeonReader *self, int row, const char *title, GtkWidget *value)
+{
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (self->header_grid, label, 0, row, 1, 1);
+  gtk_grid_attach (self->header_grid, value, 1, row, 1, 1);
+}
+
+static char *
+format_date (PigeonReader *self, PigeonMimeMessage *mime)
+{
+  gint64 unix_time = 0;
+  g_autoptr (GDateTime) date = NULL;
+
+  if (!pigeon_mime_message_get_date (mime, &unix_time, NULL))
+    unix_time = pigeon_message_get_date (self->message);
+  if (unix_time == 0 || (date = g_date_time_new_from_unix_local (unix_time)) == NULL)
+    return g_strdup (_ ("Unknown date"));
+  /* Translators: the full date of a message in the reader, as
+   * g_date_time_format() takes it: "Saturday, 28 November 2026, 15:20". */
+  return g_date_time_format (date, _ ("%A, %-d %B %Y, %H:%M"));
+}
+
+static void
+show_headers (PigeonReader *self, PigeonMimeMessage *mime)
+{
+  static const struct
+  {
+    const char *field;
+    const char *title;
+  } fields[] = { { "From", N_ ("From") }, { "To", N_ ("To") }, { "Cc", N_ ("Cc") } };
+  g_autofree char *subject = pigeon_mime_message_dup_subject (mime);
+  g_autofree char *date = format_date (self, mime);
+  GtkWidget *child;
+  GtkWidget *date_label;
+  int row = 0;
+
+  gtk_label_set_text (self->subject_label, subject != NULL && subject[0] != '\0' ? subject : _ ("(No Subject)"));
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->header_grid))) != NULL)
+    gtk_grid_remove (self->header_grid, child);
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autoptr (GPtrArray) addresses = pigeon_mime_message_get_addresses (mime, fields[i].field);
+
+      if (addresses->len > 0)
+        add_header_row (self, row++, _ (fields[i].title), address_list_new (addresses, i == 0));
+    }
+  date_label = gtk_label_new (date);
+  gtk_label_set_xalign (GTK_LABEL (date_label), 0);
+  gtk_label_set_selectable (GTK_LABEL (date_label), TRUE);
+  gtk_widget_set_margin_start (date_label, 10);
+  add_header_row (self, row, _ ("Date"), date_label);
+}
+
+/* Body -------------------------------------------------------------------- */
+
+static gboolean
+activate_link_cb (GtkLabel *label, const char *uri, gpointer user_data)
+{
+  PigeonReader *self = PIGEON_READER (user_data);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* The markup only ever holds http, https and mailto links, made by
+   * pigeon_plain_text_to_markup(). */
+  if (g_ascii_strncasecmp (uri, "mailto:", 7) == 0)
+    compose_to (self, uri);
+  else
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  return TRUE;
+}
+
+static void
+add_text_block (PigeonReader *self, guint quote_level, const char *text)
+{
+  g_autofree char *markup = pigeon_plain_text_to_markup (text);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_halign (label, GTK_ALIGN_FILL);
+  g_signal_connect (label, "activate-link", G_CALLBACK (activate_link_cb), self);
+  if (quote_level > 0)
+    {
+      g_autofree char *level_class = g_strdup_printf ("level-%u", (quote_level - 1) % 3 + 1);
+
+      gtk_widget_add_css_class (label, "reader-quote");
+      gtk_widget_add_css_class (label, level_class);
+      gtk_widget_set_margin_start (label, 12 * (quote_level - 1));
+    }
+  gtk_box_append (self->body_box, label);
+}
+
+/* Consecutive lines of one quote level make one block (one label), so a
+ * quote gets one continuous bar. Blank lines at a block's ends are left
+ * out: the box's spacing separates blocks. */
+static void
+show_lines (PigeonReader *self, GPtrArray *lines)
+{
+  for (guint i = 0; i < lines->len;)
+    {
+      PigeonTextLine *first = g_ptr_array_index (lines, i);
+      g_autoptr (GString) block = g_string_new (NULL);
+      guint j;
+
+      for (j = i; j < lines->len; j++)
+        {
+          PigeonTextLine *line = g_ptr_array_index (lines, j);
+
+          if (line->quote_level != first->quote_level)
+            break;
+          if (block->len > 0 || line->text[0] != '\0')
+            g_string_append_printf (block, "%s\n", line->text);
+        }
+      while (block->len > 0 && g_ascii_isspace (block->str[block->len - 1]))
+        g_string_truncate (block, block->len - 1);
+      if (block->len > 0)
+        add_text_block (self, first->quote_level, block->str);
+      i = j;
+    }
+}
+
+static void
+show_body_part (PigeonReader *self, PigeonMimePart *part)
+{
+  g_autofree char *text = pigeon_mime_part_get_text (part, NULL);
+  const PigeonMimeContentType *type = pigeon_mime_part_get_content_type (part);
+  g_autoptr (GPtrArray) lines = NULL;
+
+  if (text == NULL)
+    return;
+  if (pigeon_mime_part_is_type (part, "text", "html"))
+    {
+      /* Without an HTML view, the HTML is read as text: scripts, styles
+       * and everything hidden are dropped, links written out. */
+      g_autofree char *plain = pigeon_html_to_text (text);
+
+      lines = pigeon_plain_text_parse (plain, FALSE, FALSE);
+    }
+  else
+    {
+      const char *format = pigeon_mime_content_type_get_param (type, "format");
+      const char *delsp = pigeon_mime_content_type_get_param (type, "delsp");
+
+      lines = pigeon_plain_text_parse (text, format != NULL && g_ascii_strcasecmp (format, "flowed") == 0,
+                                       delsp != NULL && g_ascii_strcasecmp (delsp, "yes") == 0);
+    }
+  show_lines (self, lines);
+}
+
+/* Parts ------------------------------------------------------------------- */
+
+static gboolean
+is_text_body (PigeonMimePart *part)
+{
+  return pigeon_mime_part_is_type (part, "text", "plain") || pigeon_mime_part_is_type (part, "text", "html");
+}
+
+/* RFC 2046 5.1.4: the alternatives come in increasing order of
+ * faithfulness. With no HTML view, the last plain text one is the most
+ * faithful one we render well; HTML is only read as text when there is
+ * no plain version. */
+static PigeonMimePart *
+choose_alternative (PigeonMimePart *part)
+{
+  PigeonMimePart *chosen = NULL;
+
+  for (guint i = 0; i < pigeon_mime_part_get_n_children (part); i++)
+    {
+      PigeonMimePart *child = pigeon_mime_part_get_child (part, i);
+
+      if (pigeon_mime_part_is_type (child, "text", "plain") || pigeon_mime_part_is_multipart (child))
+        chosen = child;
+      else if (chosen == NULL && pigeon_mime_part_is_type (child, "text", "html"))
+        chosen = child;
+    }
+  return chosen;
+}
+
+static void
+collect_parts (PigeonMimePart *part, Contents *contents)
+{
+  if (pigeon_mime_part_is_multipart (part))
+    {
+      if (pigeon_mime_part_is_type (part, "multipart", "alternative"))
+        {
+          PigeonMimePart *chosen = choose_alternative (part);
+
+          if (chosen != NULL)
+            collect_parts (chosen, contents);
+          return;
+        }
+      for (guint i = 0; i < pigeon_mime_part_get_n_children (part); i++)
+        collect_parts (pigeon_mime_part_get_child (part, i), contents);
+    }
+  else if (pigeon_mime_part_is_attachment (part) || !is_text_body (part))
+    {
+      /* Inline images of a multipart/related HTML body have no name; they
+       * belong to the HTML, not to the list. */
+      if (pigeon_mime_part_is_attachment (part) || pigeon_mime_part_get_filename (part) != NULL ||
+          pigeon_mime_part_is_type (part, "message", "rfc822"))
+        g_ptr_array_add (contents->attachments, g_object_ref (part));
+    }
+  else
+    g_ptr_array_add (contents->bodies, g_object_ref (part));
+}
+
+/* Loading ----------------------------------------------------------------- */
+
+static void
+mark_read_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!pigeon_engine_action_finish (PIGEON_ENGINE (source), result, &error))
+    g_warning ("Could not mark the message as read: %s", error->message);
+}
+
+static gboolean
+mark_read_cb (gpointer user_data)
+{
+  PigeonReader *self = PIGEON_READER (user_data);
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+
+  self->mark_read_id = 0;
+  g_ptr_array_add (messages, g_object_ref (self->message));
+  pigeon_engine_set_flags_async (self->engine, messages, PIGEON_MESSAGE_SEEN, PIGEON_MESSAGE_FLAGS_NONE, NULL,
+                                 mark_read_done_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_mark_read (PigeonReader *self)
+{
+  guint delay = g_settings_get_uint (self->settings, "mark-read-delay");
+
+  if (delay > 0 && pigeon_message_get_unread (self->message))
+    self->mark_read_id = g_timeout_add_seconds (delay, mark_read_cb, self);
+}
+
+static void
+show_message (PigeonReader *self, GBytes *body)
+{
+  g_autoptr (PigeonMimeMessage) mime = pigeon_mime_message_new_from_bytes (body, NULL);
+  Contents contents = { g_ptr_array_new_with_free_func (g_object_unref),
+                        g_ptr_array_new_with_free_func (g_object_unref) };
+  GtkWidget *child;
+
+  collect_parts (pigeon_mime_message_get_root (mime), &contents);
+  show_headers (self, mime);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->body_box))) != NULL)
+    gtk_box_remove (self->body_box, child);
+  for (guint i = 0; i < contents.bodies->len; i++)
+    show_body_part (self, g_ptr_array_index (contents.bodies, i));
+  pigeon_attachment_bar_set_parts (self->attachment_bar, contents.attachments);
+  contents_clear (&contents);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  gtk_stack_set_visible_child_name (self->stack, "message");
+  schedule_mark_read (self);
+}
+
+typedef struct
+{
+  PigeonReader *self;
+  GCancellable *cancellable;
+} LoadData;
+
+static void
+body_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LoadData *data = user_data;
+  PigeonReader *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = pigeon_engine_load_body_finish (PIGEON_ENGINE (source), result, &error);
+
+  /* Another message was chosen meanwhile (or the reader went away). */
+  if (!g_cancellable_is_cancelled (data->cancellable))
+    {
+      gtk_spinner_stop (self->spinner);
+      if (body != NULL)
+        show_message (self, body);
+      else
+        {
+          adw_status_page_set_description (self->error_page, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+    }
+  g_object_unref (data->cancellable);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void
+stop_loading (PigeonReader *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->mark_read_id, g_source_remove);
+}
+
+static void
+load (PigeonReader *self)
+{
+  LoadData *data = g_new0 (LoadData, 1);
+
+  stop_loading (self);
+  self->cancellable = g_cancellable_new ();
+  data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->cancellable);
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  pigeon_engine_load_body_async (self->engine, self->message, self->cancellable, body_loaded_cb, data);
+}
+
+static void
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PigeonReader *self = PIGEON_READER (widget);
+
+  if (self->message != NULL)
+    load (self);
+}
+
+/* GObject ----------------------------------------------------------------- */
 
 static void
 pigeon_reader_dispose (GObject *object)
 {
   PigeonReader *self = PIGEON_READER (object);
 
+  stop_loading (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PIGEON_TYPE_READER);
   g_clear_object (&self->message);
   g_clear_object (&self->engine);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (pigeon_reader_parent_class)->dispose (object);
+}
+
+static void
+load_style (void)
+{
+  g_autoptr (GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE_PATH "/pigeon-reader.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 static void
@@ -37,12 +503,34 @@ pigeon_reader_class_init (PigeonReaderClass *klass)
 
   object_class->dispose = pigeon_reader_dispose;
 
+  g_type_ensure (PIGEON_TYPE_ATTACHMENT_BAR);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/pigeon-reader.ui");
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, stack);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, spinner);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, scroller);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, header_grid);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, body_box);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, attachment_bar);
+  gtk_widget_class_install_action (widget_class, "reader.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "reader.copy-address", "s", copy_address_action);
+  gtk_widget_class_install_action (widget_class, "reader.compose-to", "s", compose_to_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 pigeon_reader_init (PigeonReader *self)
 {
+  static gsize style_loaded = 0;
+
+  if (g_once_init_enter (&style_loaded))
+    {
+      load_style ();
+      g_once_init_leave (&style_loaded, 1);
+    }
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (SCHEMA_ID);
 }
 
 GtkWidget *
@@ -63,5 +551,15 @@ pigeon_reader_set_message (PigeonReader *self, PigeonMessage *message)
   g_return_if_fail (PIGEON_IS_READER (self));
   g_return_if_fail (message == NULL || PIGEON_IS_MESSAGE (message));
 
+  if (message == self->message)
+    return;
+  stop_loading (self);
   g_set_object (&self->message, message);
+  if (message == NULL)
+    {
+      gtk_spinner_stop (self->spinner);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  load (self);
 }
