@@ -42,8 +42,10 @@ pigeon_reply_free (PigeonReply *reply)
 {
   if (reply == NULL)
     return;
+  g_free (reply->from);
   g_free (reply->to);
   g_free (reply->cc);
+  g_free (reply->bcc);
   g_free (reply->subject);
   g_free (reply->in_reply_to);
   g_strfreev (reply->references);
@@ -259,14 +261,13 @@ normalize_line_breaks (char *text)
   return g_regex_replace_literal (breaks, owned, -1, 0, "\n", 0, NULL);
 }
 
-/* The message's text, without its signature (RFC 3676 4.3: "-- " line). */
+/* The message's text, with "\n" line breaks; "" when it has none. */
 static char *
-dup_message_text (PigeonMimeMessage *message)
+dup_full_text (PigeonMimeMessage *message)
 {
   PigeonMimePart *root = pigeon_mime_message_get_root (message);
   PigeonMimePart *part = find_text_part (root, "plain");
   g_autofree char *text = NULL;
-  char *signature;
 
   if (part != NULL)
     text = pigeon_mime_part_get_text (part, NULL);
@@ -276,9 +277,16 @@ dup_message_text (PigeonMimeMessage *message)
 
       text = pigeon_reply_html_to_text (html);
     }
-  if (text == NULL)
-    return g_strdup ("");
-  text = normalize_line_breaks (text);
+  return text != NULL ? normalize_line_breaks (g_steal_pointer (&text)) : g_strdup ("");
+}
+
+/* The message's text, without its signature (RFC 3676 4.3: "-- " line). */
+static char *
+dup_message_text (PigeonMimeMessage *message)
+{
+  g_autofree char *text = dup_full_text (message);
+  char *signature;
+
   signature = g_str_has_prefix (text, "-- \n") ? text : strstr (text, "\n-- \n");
   if (signature != NULL)
     *signature = '\0';
@@ -350,6 +358,7 @@ fill_recipients (PigeonReply *reply, PigeonMimeMessage *message, gboolean all, c
     add_recipients (cc, original_cc, seen, own_addresses);
   reply->to = pigeon_mime_address_list_format (to);
   reply->cc = pigeon_mime_address_list_format (cc);
+  reply->bcc = g_strdup ("");
 }
 
 static char *
@@ -528,17 +537,47 @@ pigeon_reply_new (GBytes *raw, PigeonComposeMode mode, const char *const *own_ad
     case PIGEON_COMPOSE_FORWARD:
       reply->to = g_strdup ("");
       reply->cc = g_strdup ("");
+      reply->bcc = g_strdup ("");
       reply->body = build_forward_block (message);
       collect_attachments (pigeon_mime_message_get_root (message), reply->attachments);
       break;
     case PIGEON_COMPOSE_FORWARD_ATTACHED:
       reply->to = g_strdup ("");
       reply->cc = g_strdup ("");
+      reply->bcc = g_strdup ("");
       reply->body = g_strdup ("");
       g_ptr_array_add (reply->attachments, attach_original (message, raw));
       break;
     default:
       g_assert_not_reached ();
     }
+  return reply;
+}
+
+PigeonReply *
+pigeon_reply_new_from_message (GBytes *raw)
+{
+  g_autoptr (PigeonMimeMessage) message = NULL;
+  g_autoptr (GPtrArray) from = NULL;
+  g_auto (GStrv) in_reply_to = NULL;
+  PigeonReply *reply;
+
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  message = pigeon_mime_message_new_from_bytes (raw, NULL);
+  from = pigeon_mime_message_get_addresses (message, "From");
+  in_reply_to = pigeon_mime_message_get_msg_ids (message, "In-Reply-To");
+  reply = g_new0 (PigeonReply, 1);
+  if (from->len > 0)
+    reply->from = g_strdup (((PigeonMimeAddress *) g_ptr_array_index (from, 0))->address);
+  reply->to = dup_formatted_addresses (message, "To");
+  reply->cc = dup_formatted_addresses (message, "Cc");
+  reply->bcc = dup_formatted_addresses (message, "Bcc");
+  reply->subject = pigeon_mime_message_dup_subject (message);
+  reply->in_reply_to = g_strdup (in_reply_to[0]);
+  reply->references = pigeon_mime_message_get_msg_ids (message, "References");
+  reply->body = dup_full_text (message);
+  reply->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_reply_attachment_free);
+  collect_attachments (pigeon_mime_message_get_root (message), reply->attachments);
   return reply;
 }

@@ -22,12 +22,15 @@ typedef struct
   GBytes *data;
 } PigeonReplyAttachment;
 
-/* What a reply or a forward starts with. Address lists are formatted
- * ("Name <a@b>, c@d"), "" when empty. */
+/* What a composer starts with: a reply, a forward, or a message opened
+ * again (a draft). Address lists are formatted ("Name <a@b>, c@d"), ""
+ * when empty. */
 typedef struct
 {
+  char *from; /* the address alone, for drafts; else NULL */
   char *to;
   char *cc;
+  char *bcc;
   char *subject;
   char *in_reply_to;      /* msg-id without angle brackets, or NULL */
   GStrv references;       /* oldest first, or NULL */
@@ -39,6 +42,9 @@ typedef struct
  * (NULL-terminated; may be NULL) are the user's addresses, all accounts:
  * a reply to all leaves them out. */
 PigeonReply *pigeon_reply_new (GBytes *raw, PigeonComposeMode mode, const char *const *own_addresses);
+/* A message opened again for editing (a draft): its fields, text
+ * (signature included) and attachments as they are. */
+PigeonReply *pigeon_reply_new_from_message (GBytes *raw);
 void pigeon_reply_free (PigeonReply *reply);
 
 void pigeon_reply_attachment_free (PigeonReplyAttachment *attachment);

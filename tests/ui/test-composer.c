@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The composer in-process: files dropped onto it, address tokens and
+ * contact groups, mailto: links, and a draft that survives a kill. With
+ * real servers (PIGEON_TEST_HOST set by tests/peers/pigeon-peers), a
+ * message with two attachments and a Bcc goes through Exim to Dovecot. */
+
+#define G_LOG_DOMAIN "pigeon-test"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "pigeon-address-entry.h"
+#include "pigeon-application.h"
+#include "pigeon-composer-private.h"
+#include "pigeon-mime-address.h"
+#include "pigeon-ui-test.h"
+
+#define CHILD_TEXT "Dear Bob,\n\nthis text must survive a kill.\n"
+
+static PigeonApplication *app;
+static PigeonEngine *engine;
+static PigeonStore *store;
+static char *dir;
+static char *self_path;
+
+static GtkWidget *
+template_child (gpointer composer, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (composer), PIGEON_TYPE_COMPOSER, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+weak_ref_is_gone (gpointer data)
+{
+  g_autoptr (GObject) object = g_weak_ref_get (data);
+
+  return object == NULL;
+}
+
+static PigeonComposer *
+open_composer (void)
+{
+  PigeonComposer *composer = pigeon_composer_open (GTK_APPLICATION (app), engine, NULL);
+
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, composer));
+  pigeon_ui_test_settle ();
+  return composer;
+}
+
+/* Throws the message away, as the menu's Discard does, and waits until
+ * the window is gone. */
+static void
+discard_composer (PigeonComposer *composer)
+{
+  GWeakRef ref;
+
+  g_weak_ref_init (&ref, composer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.discard", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
+  g_weak_ref_clear (&ref);
+}
+
+static char *
+dup_body (PigeonComposer *composer)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (template_child (composer, "body_view")));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_body (PigeonComposer *composer, const char *text)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (template_child (composer, "body_view")));
+
+  gtk_text_buffer_set_text (buffer, text, -1);
+}
+
+static GFile *
+write_file (const char *name, const char *contents, gsize len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, contents, (gssize) len, &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  g_assert_not_reached ();
+}
+
+/* The drop a file manager makes: the composer's own drop target gets a
+ * GdkFileList, as GTK hands it over after the drag. */
+static void
+test_drop_files (void)
+{
+  PigeonComposer *composer = open_composer ();
+  g_autoptr (GFile) report = write_file ("report.pdf", "%PDF-1.4\nreport\n", 16);
+  g_autoptr (GFile) photo = write_file ("holiday photo.png", "\x89PNG\r\n\x1a\nphoto", 14);
+  g_autoptr (GSList) files = g_slist_append (g_slist_append (NULL, report), photo);
+  GdkFileList *file_list = gdk_file_list_new_from_list (files);
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (composer));
+  GtkWidget *list = template_child (composer, "attachment_list");
+  g_auto (GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_cmpuint (pigeon_composer_get_n_attachments (composer), ==, 0);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (template_child (composer, "attachments_revealer"))));
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, file_list);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+
+  g_assert_true (accepted);
+  g_assert_cmpuint (pigeon_composer_get_n_attachments (composer), ==, 2);
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 0), ==, "report.pdf");
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 1), ==, "holiday photo.png");
+  /* Both are listed, with their name, size and type. */
+  g_assert_cmpstr (
+      adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0))), ==,
+      "report.pdf");
+  g_assert_nonnull (
+      strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1))),
+              "14 bytes"));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (template_child (composer, "attachments_revealer"))));
+
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")),
+                                 "Bob Example <bob@example.org>");
+  gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), "The report and a photo");
+  set_body (composer, "Hello Bob,\n\nhere are the report and the photo.\n\n-- \nAlice");
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (composer), "composer-attachments.png");
+  discard_composer (composer);
+}
+
+static gboolean
+has_css_class (GtkWidget *widget, const char *name)
+{
+  return gtk_widget_has_css_class (widget, name);
+}
+
+/* Typed addresses become tokens, the invalid one in the error style; a
+ * contact group's name completes to all its addresses. */
+static void
+test_tokens_and_groups (void)
+{
+  PigeonComposer *composer = open_composer ();
+  PigeonAddressEntry *to = PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"));
+  PigeonAddressEntry *cc = PIGEON_ADDRESS_ENTRY (template_child (composer, "cc_entry"));
+  GtkWidget *text = pigeon_address_entry_get_text_field (to);
+  g_autoptr (GPtrArray) addresses = NULL;
+
+  /* A comma ends an address; Enter ends the last one. */
+  gtk_editable_set_text (GTK_EDITABLE (text), "Carl <carl@example.com>,");
+  g_assert_cmpuint (pigeon_address_entry_get_n_tokens (to), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (text), "not-an-address");
+  g_signal_emit_by_name (text, "activate");
+  g_assert_cmpuint (pigeon_address_entry_get_n_tokens (to), ==, 2);
+  g_assert_false (has_css_class (pigeon_address_entry_get_token (to, 0), "error"));
+  g_assert_true (has_css_class (pigeon_address_entry_get_token (to, 1), "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (pigeon_address_entry_get_token (to, 1)), ==,
+                   "Not a valid email address");
+  g_assert_true (pigeon_address_entry_has_invalid (to));
+
+  /* The group from groups.ini: its name, then Enter on the completion. */
+  gtk_editable_set_text (GTK_EDITABLE (text), "clim");
+  g_signal_emit_by_name (text, "activate");
+  g_assert_cmpuint (pigeon_address_entry_get_n_tokens (to), ==, 4);
+  addresses = pigeon_address_entry_dup_addresses (to);
+  g_assert_cmpuint (addresses->len, ==, 3);
+  g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 1))->address, ==, "ann@example.org");
+  g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 2))->address, ==, "dan@example.net");
+
+  /* Cc shows with its button. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cc)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (composer, "cc_button")), TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cc)));
+  pigeon_address_entry_add_text (cc, "eve@example.com");
+
+  gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), "Climbing on Saturday");
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (composer), "composer-tokens.png");
+  discard_composer (composer);
+}
+
+static PigeonComposer *
+find_composer (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (PIGEON_IS_COMPOSER (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+composer_is_open (gpointer data)
+{
+  return find_composer () != NULL;
+}
+
+/* mailto: from the desktop goes through pigeon_composer_present_mailto;
+ * attach= never attaches anything. */
+static void
+test_mailto (void)
+{
+  g_autofree char *secret = g_build_filename (dir, "secret.txt", NULL);
+  g_autofree char *uri = NULL;
+  PigeonComposer *composer;
+  PigeonAddressEntry *to;
+  g_autofree char *body = NULL;
+
+  g_assert_true (g_file_set_contents (secret, "secret", -1, NULL));
+  uri = g_strdup_printf ("mailto:bob@example.org?cc=carl@example.com&subject=Lunch%%3F&body=At%%20noon%%3F"
+                         "&attach=%s&attachment=file://%s",
+                         secret, secret);
+  pigeon_composer_present_mailto (GTK_APPLICATION (app), engine, uri);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+  to = PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"));
+
+  g_assert_cmpuint (pigeon_address_entry_get_n_tokens (to), ==, 1);
+  g_assert_true (gtk_widget_get_visible (template_child (composer, "cc_entry")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (template_child (composer, "subject_entry"))), ==, "Lunch?");
+  body = dup_body (composer);
+  g_assert_true (g_str_has_prefix (body, "At noon?"));
+  g_assert_cmpuint (pigeon_composer_get_n_attachments (composer), ==, 0);
+  discard_composer (composer);
+}
+
+static gboolean
+draft_is_saved (gpointer data)
+{
+  return pigeon_composer_get_draft_id (data) > 0;
+}
+
+/* The child of the kill test: writes a message, waits for its autosave,
+ * says so, and waits to be killed. */
+static int
+run_autosave_child (void)
+{
+  PigeonComposer *composer = open_composer ();
+
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")), "bob@example.org");
+  gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), "Unsaved work");
+  set_body (composer, CHILD_TEXT);
+  /* Nothing saves it but the autosave. */
+  g_assert_true (pigeon_ui_test_wait_for (draft_is_saved, composer));
+  g_print ("saved %" G_GINT64_FORMAT "\n", pigeon_composer_get_draft_id (composer));
+  while (TRUE)
+    g_main_context_iteration (NULL, TRUE);
+  return 0;
+}
+
+static void
+test_draft_survives_kill (void)
+{
+  const char *argv[] = { self_path, NULL };
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GDataInputStream) output = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  PigeonComposer *composer;
+  g_autofree char *body = NULL;
+
+  g_assert_null (find_composer ());
+  g_subprocess_launcher_setenv (launcher, "PIGEON_TEST_COMPOSER_CHILD", dir, TRUE);
+  child = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  /* Bounded: the child asserts on its own 10 s wait for the autosave. */
+  line = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "saved "));
+  g_subprocess_force_exit (child);
+  g_subprocess_wait (child, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (child));
+
+  pigeon_composer_restore_drafts (GTK_APPLICATION (app), engine);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+  g_assert_cmpint (pigeon_composer_get_draft_id (composer), ==, g_ascii_strtoll (line + 6, NULL, 10));
+  body = dup_body (composer);
+  g_assert_cmpstr (body, ==, CHILD_TEXT);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (template_child (composer, "subject_entry"))), ==,
+                   "Unsaved work");
+  g_assert_cmpuint (pigeon_address_entry_get_n_tokens (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"))),
+                    ==, 1);
+  discard_composer (composer);
+}
+
+static void
+write_groups (void)
+{
+  g_autofree char *groups_dir = g_build_filename (g_get_user_config_dir (), "pigeon", NULL);
+  g_autofree char *path = g_build_filename (groups_dir, "groups.ini", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (groups_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "[Climbing club]\nAddresses=Ann <ann@example.org>, Dan <dan@example.net>\n",
+                                      -1, NULL));
+}
+
+/* Every directory the app writes is in @base. */
+static void
+use_private_dirs (const char *base)
+{
+  g_autofree char *data = g_build_filename (base, "data", NULL);
+  g_autofree char *config = g_build_filename (base, "config", NULL);
+  g_autofree char *cache = g_build_filename (base, "cache", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+}
+
+static void
+open_app (gboolean fill)
+{
+  g_autofree char *path = g_build_filename (dir, "pigeon.db", NULL);
+  g_autoptr (GError) error = NULL;
+
+  store = fill ? pigeon_ui_test_fixture_store (dir) : pigeon_store_open (path, &error);
+  g_assert_no_error (error);
+  engine = pigeon_ui_test_fixture_engine (store, dir);
+  app = pigeon_application_new_for_engine (engine);
+  /* Several test binaries may run at once: do not fight over the bus name. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char *argv[])
+{
+  const char *child_dir = g_getenv ("PIGEON_TEST_COMPOSER_CHILD");
+  int status;
+
+  self_path = argv[0];
+  if (child_dir != NULL)
+    {
+      dir = g_strdup (child_dir);
+      use_private_dirs (dir);
+      gtk_init ();
+      adw_init ();
+      open_app (FALSE);
+      return run_autosave_child ();
+    }
+
+  dir = pigeon_ui_test_make_dir ();
+  use_private_dirs (dir);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  write_groups ();
+  open_app (TRUE);
+
+  g_test_add_func ("/ui/composer/drop-files", test_drop_files);
+  g_test_add_func ("/ui/composer/tokens-and-groups", test_tokens_and_groups);
+  g_test_add_func ("/ui/composer/mailto", test_mailto);
+  g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  g_clear_object (&engine);
+  pigeon_store_close (store);
+  g_clear_object (&store);
+  pigeon_ui_test_remove_dir (dir);
+  g_free (dir);
+  return status;
+}
