@@ -196,22 +196,45 @@ load_fixture (const char *name)
   return g_bytes_new_take (contents, length);
 }
 
+/* The store keeps one message per Message-ID and account, whatever the
+ * folders: a fixture that goes to a second folder of an account gets a
+ * Message-ID of its own, "<@tag.ORIGINAL>". */
+static GBytes *
+with_own_message_id (GBytes *raw, const char *tag)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (raw, &length);
+  static const char field[] = "Message-ID: <";
+  const char *at = g_strstr_len (data, length, field);
+  GString *copy = g_string_sized_new (length + 32);
+  gsize head;
+
+  g_assert_nonnull (at);
+  head = at - data + strlen (field);
+  g_string_append_len (copy, data, head);
+  g_string_append_printf (copy, "%s.", tag);
+  g_string_append_len (copy, data + head, length - head);
+  return g_string_free_to_bytes (copy);
+}
+
 /* One message per fixture file, in the order given; the fixtures named in
  * @unread stay unread. POP3 folders (@uidl_prefix) know messages by UIDL,
- * IMAP ones by UID. */
+ * IMAP ones by UID. @tag (may be NULL) makes the Message-IDs distinct. */
 static void
 add_messages (PigeonStore *store,
               PigeonFolder *folder,
               const char *const *fixtures,
               const char *const *unread,
-              const char *uidl_prefix)
+              const char *uidl_prefix,
+              const char *tag)
 {
   g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
   Write write = { 0 };
 
   for (guint i = 0; fixtures[i] != NULL; i++)
     {
-      g_autoptr (GBytes) raw = load_fixture (fixtures[i]);
+      g_autoptr (GBytes) fixture = load_fixture (fixtures[i]);
+      g_autoptr (GBytes) raw = tag != NULL ? with_own_message_id (fixture, tag) : g_bytes_ref (fixture);
       PigeonMessageInfo *info = pigeon_message_info_new_from_raw (raw);
 
       if (uidl_prefix != NULL)
@@ -252,15 +275,16 @@ fill_work_account (PigeonStore *store)
   static const char *const none[] = { NULL };
   g_autoptr (PigeonAccount) account = add_account (store, "Work", "alice@example.org", PIGEON_PROTOCOL_IMAP);
 
-  add_messages (store, add_folder (store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX), inbox, inbox_unread, NULL);
+  add_messages (store, add_folder (store, account, "INBOX", PIGEON_FOLDER_ROLE_INBOX), inbox, inbox_unread, NULL, NULL);
   add_folder (store, account, "Drafts", PIGEON_FOLDER_ROLE_DRAFTS);
-  add_messages (store, add_folder (store, account, "Sent", PIGEON_FOLDER_ROLE_SENT), sent, none, NULL);
-  add_messages (store, add_folder (store, account, "Archive", PIGEON_FOLDER_ROLE_ARCHIVE), archive, none, NULL);
+  add_messages (store, add_folder (store, account, "Sent", PIGEON_FOLDER_ROLE_SENT), sent, none, NULL, "sent");
+  add_messages (store, add_folder (store, account, "Archive", PIGEON_FOLDER_ROLE_ARCHIVE), archive, none, NULL,
+                "archive");
   add_folder (store, account, "Junk", PIGEON_FOLDER_ROLE_JUNK);
   add_folder (store, account, "Trash", PIGEON_FOLDER_ROLE_TRASH);
   add_folder (store, account, "Projects", PIGEON_FOLDER_ROLE_NONE);
   add_messages (store, add_folder (store, account, "Projects/Pigeon", PIGEON_FOLDER_ROLE_NONE), project, project_unread,
-                NULL);
+                NULL, "project");
 }
 
 static void
@@ -271,7 +295,8 @@ fill_home_account (PigeonStore *store)
   static const char *const inbox_unread[] = { "06-i18n.eml", "07-invoice.eml", NULL };
   g_autoptr (PigeonAccount) account = add_account (store, "Home", "alice@example.net", PIGEON_PROTOCOL_POP3);
 
-  add_messages (store, add_folder (store, account, "Inbox", PIGEON_FOLDER_ROLE_INBOX), inbox, inbox_unread, "home");
+  add_messages (store, add_folder (store, account, "Inbox", PIGEON_FOLDER_ROLE_INBOX), inbox, inbox_unread, "home",
+                NULL);
   add_folder (store, account, "Sent", PIGEON_FOLDER_ROLE_SENT);
 }
 

@@ -73,6 +73,10 @@ test_window_empty_state (void)
   g_assert_true (gtk_widget_is_drawable (empty_page));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Account Yet");
   g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (empty_page)), ==, APPLICATION_ID "-symbolic");
+  g_assert_cmpstr (
+      gtk_actionable_get_action_name (GTK_ACTIONABLE (template_child (GTK_WIDGET (window), "add_account_button"))), ==,
+      "app.add-account");
+  g_assert_true (gtk_widget_is_drawable (template_child (GTK_WIDGET (window), "add_account_button")));
 
   /* The three panes are all on screen. */
   g_assert_true (gtk_widget_is_drawable (gtk_paned_get_start_child (GTK_PANED (outer_paned))));
@@ -135,6 +139,38 @@ about_window_shown (gpointer data)
 }
 
 static void
+assert_accel (const char *action, const char *accel)
+{
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+  g_assert_true (g_strv_contains ((const char *const *) accels, accel));
+}
+
+/* The window actions the other panes use by name, with their keys. */
+static void
+assert_window_actions (PigeonWindow *window)
+{
+  static const char *const names[] = { "compose",     "reply",  "reply-all", "forward", "mark-read", "mark-unread",
+                                       "toggle-flag", "delete", "archive",   "move-to", "search",    "undo" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), names[i]));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "add-account"));
+
+  /* Nothing is selected, and nothing was moved yet. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "reply"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
+
+  assert_accel ("win.compose", "<Control>n");
+  assert_accel ("win.reply", "<Control>r");
+  assert_accel ("win.reply-all", "<Shift><Control>r");
+  assert_accel ("win.forward", "<Control>l");
+  assert_accel ("win.search", "<Control>f");
+  assert_accel ("win.undo", "<Control>z");
+}
+
+static void
 test_actions_and_shortcuts (void)
 {
   PigeonWindow *window = open_window ();
@@ -145,6 +181,7 @@ test_actions_and_shortcuts (void)
   g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
   g_assert_true (g_strv_contains ((const char *const *) help_accels, "<Control>question"));
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  assert_window_actions (window);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_assert_true (pigeon_ui_test_wait_for (about_window_shown, &about));
@@ -161,13 +198,25 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (PigeonStore) store = NULL;
+  g_autoptr (PigeonEngine) engine = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  /* First run: an empty store of its own, and an engine that stays off
+   * the network. */
+  dir = pigeon_ui_test_make_dir ();
+  path = g_build_filename (dir, "pigeon.db", NULL);
+  store = pigeon_store_open (path, &error);
+  g_assert_no_error (error);
+  engine = pigeon_ui_test_fixture_engine (store, dir);
+
   /* Several test binaries may run at once: do not fight over the bus name. */
-  app = pigeon_application_new ();
+  app = pigeon_application_new_for_engine (engine);
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
@@ -178,6 +227,10 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
   g_clear_object (&app);
+  g_clear_object (&engine);
+  pigeon_store_close (store);
+  g_clear_object (&store);
+  pigeon_ui_test_remove_dir (dir);
 
   return status;
 }
