@@ -318,6 +318,115 @@ test_draft_survives_kill (void)
   discard_composer (composer);
 }
 
+/* With real servers */
+
+static void
+account_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pigeon_engine_add_account_finish (PIGEON_ENGINE (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Alice's account on the peers: IMAP and submission over implicit TLS,
+ * trusting the test CA. */
+static PigeonAccount *
+add_peers_account (void)
+{
+  const char *host = g_getenv ("PIGEON_TEST_HOST");
+  const char *user = g_getenv ("PIGEON_TEST_USER_A");
+  PigeonAccount *account = pigeon_account_new (user);
+  gboolean done = FALSE;
+
+  pigeon_account_set_display_name (account, "Peers");
+  pigeon_account_set_real_name (account, "Alice Peers");
+  pigeon_account_set_incoming_protocol (account, PIGEON_PROTOCOL_IMAP);
+  pigeon_account_set_incoming_host (account, host);
+  pigeon_account_set_incoming_port (account, atoi (g_getenv ("PIGEON_TEST_IMAPS_PORT")));
+  pigeon_account_set_incoming_security (account, PIGEON_SECURITY_TLS);
+  pigeon_account_set_incoming_username (account, user);
+  pigeon_account_set_outgoing_host (account, host);
+  pigeon_account_set_outgoing_port (account, atoi (g_getenv ("PIGEON_TEST_SMTPS_PORT")));
+  pigeon_account_set_outgoing_security (account, PIGEON_SECURITY_TLS);
+  pigeon_account_set_outgoing_username (account, user);
+  pigeon_engine_set_ca_file (engine, account, g_getenv ("PIGEON_TEST_CA"));
+  pigeon_engine_add_account_async (engine, account, g_getenv ("PIGEON_TEST_PASSWORD_A"), NULL, account_added_cb, &done);
+  g_assert_true (pigeon_ui_test_wait_for (flag_is_set, &done));
+  return account;
+}
+
+static gboolean
+outbox_is_empty (gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) queued = pigeon_store_list_outbox (store, data, &error);
+
+  g_assert_no_error (error);
+  return queued->len == 0;
+}
+
+static GFile *
+write_random_file (const char *name, gsize len)
+{
+  g_autofree guint8 *data = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = (guint8) g_random_int_range (0, 256);
+  return write_file (name, (const char *) data, len);
+}
+
+/* Compose from Alice with two attachments and a Bcc to herself, send
+ * (after the undo time), and let Python's imaplib check Bob's copy. */
+static void
+test_send_through_peers (void)
+{
+  g_autoptr (PigeonAccount) account = add_peers_account ();
+  g_autoptr (GFile) binary = write_random_file ("data.bin", 200 * 1024);
+  g_autoptr (GFile) text = write_file ("notes.txt", "line one\nline two\r\nFrom the start\n.\nno newline", 46);
+  GFile *files[] = { binary, text };
+  g_autofree char *subject = g_strdup_printf ("Two files %" G_GINT64_FORMAT, g_get_real_time ());
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "composer", "check-delivery.py", NULL);
+  g_autofree char *binary_path = g_file_get_path (binary);
+  g_autofree char *text_path = g_file_get_path (text);
+  const char *argv[] = { "python3", script, subject, binary_path, text_path, NULL };
+  PigeonComposer *composer = pigeon_composer_open (GTK_APPLICATION (app), engine, account);
+  g_autofree char *output = NULL;
+  g_autoptr (GError) error = NULL;
+  int wait_status;
+  GWeakRef ref;
+
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, composer));
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")),
+                                 g_getenv ("PIGEON_TEST_USER_B"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (composer, "bcc_button")), TRUE);
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "bcc_entry")),
+                                 g_getenv ("PIGEON_TEST_USER_A"));
+  gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), subject);
+  set_body (composer, "Two files for Bob.");
+  pigeon_composer_add_files (composer, files, G_N_ELEMENTS (files));
+
+  g_weak_ref_init (&ref, composer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
+  /* The undo time (5 s), then the outbox. */
+  g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
+  g_weak_ref_clear (&ref);
+  g_assert_true (pigeon_ui_test_wait_for (outbox_is_empty, account));
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &output, NULL, &wait_status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", output);
+  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+}
+
 static void
 write_groups (void)
 {
@@ -386,6 +495,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/tokens-and-groups", test_tokens_and_groups);
   g_test_add_func ("/ui/composer/mailto", test_mailto);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
+  /* Only under tests/peers/pigeon-peers, which starts Exim and Dovecot. */
+  if (g_getenv ("PIGEON_TEST_HOST") != NULL)
+    g_test_add_func ("/ui/composer/peers/send", test_send_through_peers);
 
   status = g_test_run ();
   g_clear_object (&app);
