@@ -619,6 +619,7 @@ pigeon_attachment_bar_init (PigeonAttachmentBar *self)
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 4);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 6);
+  gtk_widget_set_halign (self->flow, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (self->box), header);
   gtk_box_append (GTK_BOX (self->box), self->flow);
   rebuild (self);

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pigeon-attachment-bar.h"
 #include "pigeon-composer.h"
@@ -23,6 +24,12 @@ struct _PigeonReader
   GSettings *settings;
   GCancellable *cancellable;
   guint mark_read_id;
+
+  /* The menu of an address link, and where the last click on one was. */
+  GtkWidget *address_menu;
+  GtkWidget *click_label;
+  double click_x;
+  double click_y;
 
   /* Template children */
   GtkStack *stack;
@@ -92,50 +99,104 @@ address_menu_new (const char *address)
   return G_MENU_MODEL (menu);
 }
 
-/* One address as a flat button whose popover copies it or writes to it.
- * @full shows "Name <address>" (the sender); otherwise the name alone,
- * with the address in the tooltip. */
-static GtkWidget *
-address_button_new (const PigeonMimeAddress *address, gboolean full)
+/* The addresses of a field as one wrapping label in which each address
+ * is a link (so Tab reaches each one and Enter activates it); activating
+ * one opens a menu to copy it or to write to it. The text is escaped:
+ * names come from the message. @full shows "Name <address>" (the
+ * sender); otherwise the name alone, with the address as its tooltip. */
+static char *
+address_list_markup (GPtrArray *addresses, gboolean full)
 {
-  g_autoptr (GMenuModel) menu = address_menu_new (address->address);
-  gboolean has_name = address->name != NULL && address->name[0] != '\0';
-  g_autofree char *text = NULL;
-  g_autofree char *accessible = NULL;
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *label;
+  GString *markup = g_string_new (NULL);
 
-  if (has_name && full)
-    text = g_strdup_printf ("%s <%s>", address->name, address->address);
-  else
-    text = g_strdup (has_name ? address->name : address->address);
-  label = gtk_label_new (text);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), label);
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
-  gtk_widget_set_tooltip_text (button, address->address);
-  gtk_widget_add_css_class (button, "flat");
-  accessible = g_strdup_printf (_ ("Address %s"), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  return button;
-}
-
-static GtkWidget *
-address_list_new (GPtrArray *addresses, gboolean full)
-{
-  GtkWidget *flow = gtk_flow_box_new ();
-
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 6);
-  gtk_widget_set_hexpand (flow, TRUE);
   for (guint i = 0; i < addresses->len; i++)
     {
       const PigeonMimeAddress *address = g_ptr_array_index (addresses, i);
+      gboolean has_name = address->name != NULL && address->name[0] != '\0';
+      g_autofree char *escaped = NULL;
+      g_autofree char *uri = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *link = NULL;
 
-      if (address->address != NULL)
-        gtk_flow_box_append (GTK_FLOW_BOX (flow), address_button_new (address, full));
+      if (address->address == NULL)
+        continue;
+      escaped = g_uri_escape_string (address->address, "@", FALSE);
+      uri = g_strconcat ("mailto:", escaped, NULL);
+      if (has_name && full)
+        text = g_strdup_printf ("%s <%s>", address->name, address->address);
+      else
+        text = g_strdup (has_name ? address->name : address->address);
+      link = g_markup_printf_escaped ("<a href=\"%s\" title=\"%s\">%s</a>", uri, address->address, text);
+      if (markup->len > 0)
+        g_string_append (markup, ", ");
+      g_string_append (markup, link);
     }
-  return flow;
+  return g_string_free (markup, FALSE);
+}
+
+static void
+address_pressed_cb (GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+  PigeonReader *self = PIGEON_READER (user_data);
+  GtkWidget *label = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_widget_translate_coordinates (label, GTK_WIDGET (self), x, y, &self->click_x, &self->click_y);
+  self->click_label = label;
+}
+
+/* Points the menu at the click that activated the link, or at the whole
+ * label when it came from the keyboard. */
+static void
+point_address_menu (PigeonReader *self, GtkWidget *label)
+{
+  GdkRectangle rect;
+  graphene_rect_t bounds;
+
+  if (self->click_label == label)
+    rect = (GdkRectangle){ (int) self->click_x, (int) self->click_y, 1, 1 };
+  else if (gtk_widget_compute_bounds (label, GTK_WIDGET (self), &bounds))
+    rect = (GdkRectangle){ (int) bounds.origin.x, (int) bounds.origin.y, (int) bounds.size.width,
+                           (int) bounds.size.height };
+  else
+    rect = (GdkRectangle){ 0, 0, 1, 1 };
+  self->click_label = NULL;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->address_menu), &rect);
+}
+
+static gboolean
+address_activated_cb (GtkLabel *label, const char *uri, gpointer user_data)
+{
+  PigeonReader *self = PIGEON_READER (user_data);
+  g_autofree char *address = g_uri_unescape_string (uri + strlen ("mailto:"), NULL);
+  g_autoptr (GMenuModel) menu = NULL;
+
+  if (address == NULL)
+    return TRUE;
+  menu = address_menu_new (address);
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->address_menu), menu);
+  point_address_menu (self, GTK_WIDGET (label));
+  gtk_popover_popup (GTK_POPOVER (self->address_menu));
+  return TRUE;
+}
+
+static GtkWidget *
+address_list_new (PigeonReader *self, GPtrArray *addresses, gboolean full)
+{
+  g_autofree char *markup = address_list_markup (addresses, full);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "reader-addresses");
+  g_signal_connect (label, "activate-link", G_CALLBACK (address_activated_cb), self);
+  /* Capture: the label's own gesture would claim the click first. */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (address_pressed_cb), self);
+  gtk_widget_add_controller (label, GTK_EVENT_CONTROLLER (click));
+  return label;
 }
 
 /* Headers ----------------------------------------------------------------- */
@@ -189,12 +250,11 @@ show_headers (PigeonReader *self, PigeonMimeMessage *mime)
       g_autoptr (GPtrArray) addresses = pigeon_mime_message_get_addresses (mime, fields[i].field);
 
       if (addresses->len > 0)
-        add_header_row (self, row++, _ (fields[i].title), address_list_new (addresses, i == 0));
+        add_header_row (self, row++, _ (fields[i].title), address_list_new (self, addresses, i == 0));
     }
   date_label = gtk_label_new (date);
   gtk_label_set_xalign (GTK_LABEL (date_label), 0);
   gtk_label_set_selectable (GTK_LABEL (date_label), TRUE);
-  gtk_widget_set_margin_start (date_label, 10);
   add_header_row (self, row, _ ("Date"), date_label);
 }
 
@@ -386,6 +446,19 @@ schedule_mark_read (PigeonReader *self)
     self->mark_read_id = g_timeout_add_seconds (delay, mark_read_cb, self);
 }
 
+/* The header and body widgets are made anew for each message. GTK 4.8
+ * trips over a focused widget that goes away this way (a critical during
+ * the next layout), so the focus leaves them first. */
+static void
+release_focus (PigeonReader *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    gtk_root_set_focus (root, NULL);
+}
+
 static void
 show_message (PigeonReader *self, GBytes *body)
 {
@@ -395,6 +468,7 @@ show_message (PigeonReader *self, GBytes *body)
   GtkWidget *child;
 
   collect_parts (pigeon_mime_message_get_root (mime), &contents);
+  release_focus (self);
   show_headers (self, mime);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->body_box))) != NULL)
     gtk_box_remove (self->body_box, child);
@@ -469,6 +543,35 @@ retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     load (self);
 }
 
+/* GtkWidget --------------------------------------------------------------- */
+
+static void
+pigeon_reader_measure (GtkWidget *widget,
+                       GtkOrientation orientation,
+                       int for_size,
+                       int *minimum,
+                       int *natural,
+                       int *minimum_baseline,
+                       int *natural_baseline)
+{
+  PigeonReader *self = PIGEON_READER (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->stack), orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+}
+
+/* The address menu is our own popover child: it needs presenting at each
+ * allocation, which a layout manager would not do. */
+static void
+pigeon_reader_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  PigeonReader *self = PIGEON_READER (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
+  if (gtk_widget_get_visible (self->address_menu))
+    gtk_popover_present (GTK_POPOVER (self->address_menu));
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -477,6 +580,7 @@ pigeon_reader_dispose (GObject *object)
   PigeonReader *self = PIGEON_READER (object);
 
   stop_loading (self);
+  g_clear_pointer (&self->address_menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PIGEON_TYPE_READER);
   g_clear_object (&self->message);
   g_clear_object (&self->engine);
@@ -516,7 +620,8 @@ pigeon_reader_class_init (PigeonReaderClass *klass)
   gtk_widget_class_install_action (widget_class, "reader.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "reader.copy-address", "s", copy_address_action);
   gtk_widget_class_install_action (widget_class, "reader.compose-to", "s", compose_to_action);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = pigeon_reader_measure;
+  widget_class->size_allocate = pigeon_reader_size_allocate;
 }
 
 static void
@@ -531,6 +636,8 @@ pigeon_reader_init (PigeonReader *self)
     }
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (SCHEMA_ID);
+  self->address_menu = gtk_popover_menu_new_from_model (NULL);
+  gtk_widget_set_parent (self->address_menu, GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The reader over a fixture store: plain text with quotes and
+ * format=flowed, an HTML-only message read as text, the attachments bar,
+ * and marking as read after the delay (or not, when the selection moves
+ * on first). Screenshots go to the build tree's tests/ui/screenshots. */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "pigeon-attachment-bar.h"
+#include "pigeon-reader.h"
+#include "pigeon-ui-test.h"
+
+static PigeonStore *store;
+static PigeonEngine *engine;
+
+typedef struct
+{
+  gboolean done;
+  GError *error;
+} Write;
+
+static void
+write_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Write *write = user_data;
+
+  pigeon_store_write_finish (PIGEON_STORE (source), result, NULL, &write->error);
+  write->done = TRUE;
+}
+
+static gboolean
+write_is_done (gpointer data)
+{
+  return ((Write *) data)->done;
+}
+
+/* The reader's own fixtures (tests/ui/reader/) go to Work's Junk, which
+ * the shared fixture leaves empty. */
+static void
+add_reader_fixtures (void)
+{
+  static const char *const names[] = { "flowed-quotes.eml", "html-only.eml", "attachments.eml" };
+  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  PigeonFolder *junk = pigeon_ui_test_find_folder (store, "Work", "Junk");
+  Write write = { FALSE, NULL };
+
+  g_assert_nonnull (junk);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "reader", names[i], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) raw = NULL;
+      char *contents = NULL;
+      gsize length = 0;
+      PigeonMessageInfo *info;
+
+      g_file_get_contents (path, &contents, &length, &error);
+      g_assert_no_error (error);
+      raw = g_bytes_new_take (contents, length);
+      info = pigeon_message_info_new_from_raw (raw);
+      info->uid = 100 + i;
+      info->size = length;
+      /* The attachments message stays unread, for the mark-read tests. */
+      info->flags = i == 2 ? PIGEON_MESSAGE_FLAGS_NONE : PIGEON_MESSAGE_SEEN;
+      g_ptr_array_add (infos, info);
+    }
+  pigeon_store_add_messages_async (store, junk, infos, NULL, write_done, &write);
+  g_assert_true (pigeon_ui_test_wait_for (write_is_done, &write));
+  g_assert_no_error (write.error);
+}
+
+static gboolean
+list_is_loaded (gpointer data)
+{
+  return !pigeon_message_list_is_loading (data);
+}
+
+static PigeonMessage *
+find_message (const char *subject)
+{
+  PigeonFolder *junk = pigeon_ui_test_find_folder (store, "Work", "Junk");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonMessageList) list = pigeon_store_list_folder (store, junk, PIGEON_SORT_DATE, TRUE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (pigeon_ui_test_wait_for (list_is_loaded, list));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      PigeonMessage *message = pigeon_store_lookup_message (store, pigeon_message_list_get_message_id (list, i));
+
+      if (g_strcmp0 (pigeon_message_get_subject (message), subject) == 0)
+        return message;
+      g_object_unref (message);
+    }
+  g_error ("No fixture message \"%s\"", subject);
+}
+
+/* Widgets ----------------------------------------------------------------- */
+
+static GtkWidget *
+reader_stack (GtkWidget *reader)
+{
+  GtkWidget *stack = gtk_widget_get_first_child (reader);
+
+  g_assert_true (GTK_IS_STACK (stack));
+  return stack;
+}
+
+static gboolean
+shows_message (gpointer data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (reader_stack (data))), "message") == 0;
+}
+
+/* Every label's text under @widget, one per line, in widget order. */
+static void
+collect_label_text (GtkWidget *widget, GString *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_text (child, out);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The labels that carry a CSS class, e.g. the quote blocks. */
+static guint
+count_with_class (GtkWidget *widget, const char *css_class)
+{
+  guint n = gtk_widget_has_css_class (widget, css_class) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_with_class (child, css_class);
+  return n;
+}
+
+static char *
+show (GtkWidget *reader, const char *subject)
+{
+  g_autoptr (PigeonMessage) message = find_message (subject);
+  GString *text = g_string_new (NULL);
+
+  pigeon_reader_set_message (PIGEON_READER (reader), message);
+  g_assert_true (pigeon_ui_test_wait_for (shows_message, reader));
+  pigeon_ui_test_settle ();
+  collect_label_text (gtk_stack_get_visible_child (GTK_STACK (reader_stack (reader))), text);
+  g_test_message ("%s", text->str);
+  return g_string_free (text, FALSE);
+}
+
+static GtkWidget *
+reader_window_new (GtkWidget **reader)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  *reader = pigeon_reader_new (engine);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 760);
+  gtk_window_set_child (GTK_WINDOW (window), *reader);
+  gtk_window_present (GTK_WINDOW (window));
+  pigeon_ui_test_settle ();
+  return window;
+}
+
+static void
+assert_contains (const char *text, const char *part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("\"%s\" not shown in:\n%s", part, text);
+}
+
+/* Tests ------------------------------------------------------------------- */
+
+static void
+test_empty_state (void)
+{
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (reader_stack (reader))), ==, "empty");
+  pigeon_ui_test_save_screenshot (window, "reader-empty.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_with_class (GtkWidget *widget, const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  gboolean done;
+  char *text;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ClipboardRead *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read_is_done (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+/* Activating an address link (as Enter on it would) opens its menu; its
+ * Copy Address puts the bare address on the clipboard. */
+static void
+check_address_menu (GtkWidget *reader)
+{
+  GtkWidget *from = find_with_class (reader, "reader-addresses");
+  GtkWidget *menu = find_widget (reader, GTK_TYPE_POPOVER_MENU);
+  ClipboardRead read = { FALSE, NULL };
+  gboolean handled = FALSE;
+
+  g_assert_nonnull (from);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (from)), ==, "Ada Lovelace <ada@example.org>");
+  g_signal_emit_by_name (from, "activate-link", "mailto:ada@example.org", &handled);
+  g_assert_true (handled);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_true (gtk_widget_activate_action (reader, "reader.copy-address", "s", "ada@example.org"));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (reader), NULL, clipboard_read_cb, &read);
+  g_assert_true (pigeon_ui_test_wait_for (clipboard_read_is_done, &read));
+  g_assert_cmpstr (read.text, ==, "ada@example.org");
+  g_free (read.text);
+}
+
+static void
+test_plain_quotes_flowed (void)
+{
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = show (reader, "Re: The analytical engine notes");
+
+  assert_contains (text, "Re: The analytical engine notes");
+  assert_contains (text, "Ada Lovelace <ada@example.org>");
+  assert_contains (text, "Alice Liddell, Charles Babbage");
+  assert_contains (text, "Mary Somerville");
+  /* RFC 3676: soft breaks joined, the stuffed space removed. */
+  assert_contains (text, "Dear Alice, the notes are ready; the draft is at "
+                         "https://notes.example.org/engine?v=2&lang=en. This line shows <b>no markup</b> & no tricks.");
+  assert_contains (text, "I have read the first part and it reads well. The tables need a second look");
+  assert_contains (text, "Could you send the tables as well? The printer wants them by Friday.");
+  assert_contains (text, "\nFrom the workshop,\nAda\n-- \nAda Lovelace");
+  /* Three quote blocks: level 1, level 2, level 1 again. */
+  g_assert_cmpuint (count_with_class (reader, "reader-quote"), ==, 3);
+  g_assert_cmpuint (count_with_class (reader, "level-2"), ==, 1);
+  g_assert_false (gtk_widget_get_visible (find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR)));
+  pigeon_ui_test_save_screenshot (window, "reader-plain-quotes.png");
+  check_address_menu (reader);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_html_as_text (void)
+{
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = show (reader, "Pigeon Weekly: HTML only");
+
+  assert_contains (text, "Pigeon Weekly\n\nThree things happened this week — all good.");
+  assert_contains (text, "• The reader shows quotes\n• Attachments open safely");
+  assert_contains (text, "Read the full issue <https://pigeon.example/weekly/7>.");
+  assert_contains (text, "Mail is a letter, not a web page.");
+  g_assert_null (strstr (text, "script ran"));
+  g_assert_null (strstr (text, "Hidden title"));
+  g_assert_null (strstr (text, "color: red"));
+  g_assert_null (strstr (text, "<p>"));
+  g_assert_cmpuint (count_with_class (reader, "reader-quote"), ==, 1);
+  pigeon_ui_test_save_screenshot (window, "reader-html-as-text.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_attachments (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *pdf_size = g_format_size (1536);
+  g_autofree char *pdf_item = g_strdup_printf ("review.pdf\n%s\n", pdf_size);
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = NULL;
+  GtkWidget *bar;
+
+  /* Showing it must not mark it read: the mark-read test needs it unread. */
+  g_settings_set_uint (settings, "mark-read-delay", 0);
+  text = show (reader, "Files for the review");
+  bar = find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR);
+  g_assert_true (gtk_widget_get_visible (bar));
+  g_assert_cmpuint (pigeon_attachment_bar_get_n_attachments (PIGEON_ATTACHMENT_BAR (bar)), ==, 2);
+  assert_contains (text, "2 Attachments");
+  assert_contains (text, pdf_item);
+  /* The name came as "../../setup.sh": no path part survives. */
+  assert_contains (text, "setup.sh\n21 bytes");
+  g_assert_null (strstr (text, "../"));
+  assert_contains (text, "Alice, the files for Monday's review are attached.");
+  pigeon_ui_test_save_screenshot (window, "reader-attachments.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_read (gpointer data)
+{
+  return !pigeon_message_get_unread (data);
+}
+
+static void
+set_unread (PigeonMessage *message)
+{
+  g_autoptr (GPtrArray) messages = g_ptr_array_new ();
+
+  g_ptr_array_add (messages, message);
+  pigeon_engine_set_flags_async (engine, messages, PIGEON_MESSAGE_FLAGS_NONE, PIGEON_MESSAGE_SEEN, NULL, NULL, NULL);
+  g_assert_false (pigeon_ui_test_wait_for (is_read, message));
+}
+
+/* Switching to another message before the delay keeps the first unread;
+ * staying on it marks it read. */
+static void
+test_mark_read_delay (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr (PigeonMessage) unread = find_message ("Files for the review");
+  g_autoptr (PigeonMessage) other = find_message ("Pigeon Weekly: HTML only");
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  gint64 until;
+
+  g_settings_set_uint (settings, "mark-read-delay", 1);
+  if (!pigeon_message_get_unread (unread))
+    set_unread (unread);
+  g_assert_true (pigeon_message_get_unread (unread));
+
+  pigeon_reader_set_message (PIGEON_READER (reader), unread);
+  g_assert_true (pigeon_ui_test_wait_for (shows_message, reader));
+  pigeon_reader_set_message (PIGEON_READER (reader), other);
+  until = g_get_monotonic_time () + 1500 * G_TIME_SPAN_MILLISECOND;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (pigeon_message_get_unread (unread));
+
+  pigeon_reader_set_message (PIGEON_READER (reader), unread);
+  g_assert_true (pigeon_ui_test_wait_for (is_read, unread));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *dir = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  dir = pigeon_ui_test_make_dir ();
+  store = pigeon_ui_test_fixture_store (dir);
+  engine = pigeon_ui_test_fixture_engine (store, dir);
+  add_reader_fixtures ();
+
+  g_test_add_func ("/ui/reader/empty-state", test_empty_state);
+  g_test_add_func ("/ui/reader/plain-quotes-flowed", test_plain_quotes_flowed);
+  g_test_add_func ("/ui/reader/html-as-text", test_html_as_text);
+  g_test_add_func ("/ui/reader/attachments", test_attachments);
+  g_test_add_func ("/ui/reader/mark-read-delay", test_mark_read_delay);
+
+  status = g_test_run ();
+  g_clear_object (&engine);
+  pigeon_store_close (store);
+  g_clear_object (&store);
+  pigeon_ui_test_remove_dir (dir);
+  return status;
+}
