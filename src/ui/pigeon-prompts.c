@@ -111,6 +111,11 @@ password_response_cb (AdwMessageDialog *dialog, const char *response, Prompt *pr
   PigeonAccount *account = prompt->account;
   gboolean pop3 = pigeon_account_get_incoming_protocol (account) == PIGEON_PROTOCOL_POP3;
 
+  /* Closing the dialog answers the close response too: one answer only. */
+  g_signal_handlers_disconnect_by_data (dialog, prompt);
+  /* GTK 4.8's password entry watches Caps Lock while it has the focus and
+   * stops only on losing it: it must not be destroyed while focused. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   if (!g_str_equal (response, "sign-in") || *gtk_editable_get_text (GTK_EDITABLE (prompt->entry)) == '\0')
     {
       prompt_free (prompt);
@@ -170,6 +175,8 @@ certificate_response_cb (AdwMessageDialog *dialog, const char *response, Prompt 
 {
   g_autoptr (GError) error = NULL;
 
+  /* Closing the dialog answers the close response too: one answer only. */
+  g_signal_handlers_disconnect_by_data (dialog, prompt);
   if (g_str_equal (response, "trust"))
     {
       if (pigeon_certificate_pins_accept (pigeon_engine_get_pins (prompt->engine), prompt->host, prompt->port,

@@ -9,6 +9,7 @@
 #include "pigeon-account-setup.h"
 #include "pigeon-application.h"
 #include "pigeon-preferences.h"
+#include "pigeon-prompts.h"
 #include "pigeon-ui-test.h"
 
 /* The account setup dialog and the preferences, driven in-process against
@@ -68,6 +69,36 @@ close_window (GtkWidget *window)
 
   g_weak_ref_init (&ref, window);
   gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_gone, &ref));
+  g_weak_ref_clear (&ref);
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget, const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Clicks the button of a message dialog that is labelled @label, and
+ * waits until the dialog is gone. */
+static void
+respond (GtkWidget *dialog, const char *label)
+{
+  GtkWidget *button = find_button (dialog, label);
+  GWeakRef ref;
+
+  g_assert_nonnull (button);
+  g_weak_ref_init (&ref, dialog);
+  gtk_widget_activate (button);
   g_assert_true (pigeon_ui_test_wait_for (widget_is_gone, &ref));
   g_weak_ref_clear (&ref);
 }
@@ -186,6 +217,12 @@ test_setup_discovery_and_cancel (void)
   g_assert_cmpint (gtk_spin_button_get_value_as_int (setup_child (dialog, "outgoing_port_spin")), ==, 587);
   adw_combo_row_set_selected (setup_child (dialog, "outgoing_security_row"), 0);
 
+  /* Back keeps the identity; closing with the focus in the password works. */
+  gtk_widget_activate_action (dialog, "setup.back", NULL);
+  wait_for_page (dialog, "identity");
+  g_assert_cmpstr (get_text (dialog, "address_row"), ==, "alice.liddell@gmail.com");
+  g_assert_true (gtk_widget_grab_focus (setup_child (dialog, "password_row")));
+  pigeon_ui_test_settle ();
   close_window (dialog);
   g_assert_cmpuint (g_list_model_get_n_items (pigeon_engine_get_accounts (engine)), ==, 0);
 }
@@ -334,21 +371,6 @@ find_descendant (GtkWidget *widget, GType type)
   return NULL;
 }
 
-static GtkWidget *
-find_button (GtkWidget *widget, const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 has_no_account (gpointer data)
 {
@@ -373,6 +395,106 @@ add_account (PigeonEngine *engine)
   g_assert_true (pigeon_engine_add_account_finish (engine, result, &error));
   g_assert_no_error (error);
   return account;
+}
+
+static void
+error_seen_cb (PigeonEngine *engine, PigeonAccount *account, GError *error, GError **out)
+{
+  g_clear_error (out);
+  *out = g_error_copy (error);
+}
+
+static gboolean
+has_error (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+static gboolean
+is_idle (gpointer data)
+{
+  return !pigeon_engine_get_busy (data);
+}
+
+static void
+sync_account (PigeonEngine *engine, PigeonAccount *account, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  pigeon_engine_sync_async (engine, account, NULL, got_result, &result);
+  g_assert_true (pigeon_ui_test_wait_for (has_result, &result));
+  pigeon_engine_sync_finish (engine, result, error);
+}
+
+/* After a sync failed on the certificate, the prompt shows the engine's
+ * fingerprint and trusting pins it and syncs again (which now fails on
+ * the wrong password); the password prompt stores a new password for both
+ * servers and syncs again; a sync then works. */
+static void
+test_prompts (void)
+{
+  const char *host = g_getenv ("PIGEON_TEST_HOST");
+  const char *user = g_getenv ("PIGEON_TEST_USER_B");
+  const char *password = g_getenv ("PIGEON_TEST_PASSWORD_B");
+  g_autoptr (PigeonEngine) engine = NULL;
+  g_autoptr (PigeonAccount) account = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) seen = NULL;
+  g_autofree char *pinned = NULL;
+  guint pop3_port, smtp_port;
+  GtkWidget *parent, *dialog;
+
+  if (user == NULL)
+    {
+      g_test_skip ("needs the peers (tests/peers/pigeon-peers run)");
+      return;
+    }
+  pop3_port = atoi (g_getenv ("PIGEON_TEST_POP3S_PORT"));
+  smtp_port = atoi (g_getenv ("PIGEON_TEST_SMTPS_PORT"));
+  engine = new_engine ("prompts");
+  account = pigeon_account_new (user);
+  pigeon_account_set_incoming_protocol (account, PIGEON_PROTOCOL_POP3);
+  pigeon_account_set_incoming_host (account, host);
+  pigeon_account_set_incoming_port (account, pop3_port);
+  pigeon_account_set_outgoing_host (account, host);
+  pigeon_account_set_outgoing_port (account, smtp_port);
+  pigeon_engine_add_account_async (engine, account, "not-the-password", NULL, got_result, &result);
+  g_assert_true (pigeon_ui_test_wait_for (has_result, &result));
+  g_assert_true (pigeon_engine_add_account_finish (engine, result, NULL));
+  sync_account (engine, account, &error);
+  g_assert_error (error, PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_CERTIFICATE);
+  g_signal_connect (engine, "account-error", G_CALLBACK (error_seen_cb), &seen);
+
+  parent = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (parent));
+  pigeon_certificate_prompt_present (GTK_WINDOW (parent), engine, account, host, pop3_port);
+  dialog = wait_for_window ("AdwMessageDialog");
+  g_assert_nonnull (find_descendant (dialog, GTK_TYPE_LABEL));
+  pigeon_ui_test_save_screenshot (dialog, "prompt-certificate.png");
+  respond (dialog, "_Trust");
+  pinned = pigeon_certificate_pins_lookup (pigeon_engine_get_pins (engine), host, pop3_port);
+  g_assert_nonnull (pinned);
+  g_assert_true (pigeon_ui_test_wait_for (has_error, &seen));
+  g_assert_error (seen, PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_AUTH);
+  g_assert_true (pigeon_ui_test_wait_for (is_idle, engine));
+
+  pigeon_password_prompt_present (GTK_WINDOW (parent), engine, account);
+  dialog = wait_for_window ("AdwMessageDialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_descendant (dialog, GTK_TYPE_PASSWORD_ENTRY)), password);
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (dialog, "prompt-password.png");
+  g_clear_error (&seen);
+  respond (dialog, "_Sign In");
+  assert_password (engine, "pop3", host, pop3_port, user, password);
+  assert_password (engine, "smtp", host, smtp_port, user, password);
+  g_assert_true (pigeon_ui_test_wait_for (is_idle, engine));
+  g_assert_no_error (seen);
+  g_clear_error (&error);
+  sync_account (engine, account, &error);
+  g_assert_no_error (error);
+  g_signal_handlers_disconnect_by_func (engine, error_seen_cb, &seen);
+  close_window (parent);
 }
 
 /* The preferences list the account live; its subpage edits the
@@ -416,7 +538,7 @@ test_preferences (void)
   dialog = wait_for_window ("AdwMessageDialog");
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Remove “Home”?");
   pigeon_ui_test_save_screenshot (dialog, "preferences-remove.png");
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  respond (dialog, "_Remove");
   g_assert_true (pigeon_ui_test_wait_for (has_no_account, engine));
   pigeon_ui_test_settle ();
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
@@ -451,6 +573,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/account-setup/discovery-and-cancel", test_setup_discovery_and_cancel);
   g_test_add_func ("/ui/account-setup/with-peers", test_setup_with_peers);
   g_test_add_func ("/ui/preferences/accounts", test_preferences);
+  g_test_add_func ("/ui/prompts/certificate-and-password", test_prompts);
 
   status = g_test_run ();
   g_clear_object (&app);
