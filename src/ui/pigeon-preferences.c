@@ -135,6 +135,13 @@ entry_applied_cb (AdwEntryRow *row, AccountPage *page)
       pigeon_engine_set_reply_to (page->preferences->engine, page->account, text);
       return;
     }
+  /* An account is listed by its name: an empty one falls back to the
+   * address, as a new account's does. */
+  if (text == NULL && g_str_equal (property, "display-name"))
+    {
+      text = g_strdup (pigeon_account_get_address (page->account));
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+    }
   g_object_set (page->account, property, text, NULL);
   save_account (page);
 }
@@ -293,6 +300,9 @@ remove_response_cb (AdwMessageDialog *dialog, const char *response, AccountPage 
 {
   PigeonPreferences *self = page->preferences;
 
+  /* Closing the dialog answers the close response too: one answer only,
+   * and @page goes with the subpage. */
+  g_signal_handlers_disconnect_by_data (dialog, page);
   if (!g_str_equal (response, "remove"))
     return;
   pigeon_engine_remove_account_async (self->engine, page->account, self->cancellable, removed_cb, g_object_ref (self));

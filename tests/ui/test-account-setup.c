@@ -371,6 +371,21 @@ find_descendant (GtkWidget *widget, GType type)
   return NULL;
 }
 
+static GtkWidget *
+find_entry_row (GtkWidget *widget, const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 has_no_account (gpointer data)
 {
@@ -506,7 +521,7 @@ test_preferences (void)
   g_autoptr (PigeonEngine) engine = new_engine ("preferences");
   g_autoptr (PigeonEngine) reopened = NULL;
   PigeonAccount *account = add_account (engine);
-  GtkWidget *window, *list, *row, *subpage, *remove, *dialog;
+  GtkWidget *window, *list, *row, *subpage, *name_row, *remove, *dialog;
   GtkTextBuffer *signature;
 
   pigeon_preferences_present (NULL, engine);
@@ -528,6 +543,19 @@ test_preferences (void)
   g_assert_cmpstr (pigeon_engine_get_signature (engine, account), ==, "Alice\nExample Street 1");
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (window, "preferences-account.png");
+
+  /* A new name shows in the list at once; an empty one is the address. */
+  name_row = find_entry_row (window, "Account Name");
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Family");
+  g_signal_emit_by_name (name_row, "apply");
+  g_assert_cmpstr (pigeon_account_get_display_name (account), ==, "Family");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Family");
+  gtk_editable_set_text (GTK_EDITABLE (name_row), " ");
+  g_signal_emit_by_name (name_row, "apply");
+  g_assert_cmpstr (pigeon_account_get_display_name (account), ==, "alice@example.net");
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Home");
+  g_signal_emit_by_name (name_row, "apply");
 
   reopened = pigeon_ui_test_fixture_engine (pigeon_engine_get_store (engine), tmp_dir);
   g_assert_cmpstr (pigeon_engine_get_signature (reopened, account), ==, "Alice\nExample Street 1");
