@@ -27,6 +27,9 @@ gint64 pigeon_composer_get_draft_id (PigeonComposer *self);
  * durable. */
 void pigeon_composer_save_draft_async (PigeonComposer *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean pigeon_composer_save_draft_finish (PigeonComposer *self, GAsyncResult *result, GError **error);
+/* "Sending…" with Undo, while the message waits for its undo time;
+ * else NULL. */
+AdwToast *pigeon_composer_get_sending_toast (PigeonComposer *self);
 /* Shows @toast in the main window (takes it). */
 void pigeon_composer_show_toast (PigeonComposer *self, AdwToast *toast);
 

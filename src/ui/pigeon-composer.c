@@ -887,16 +887,25 @@ saved_before_close_cb (GObject *source, GAsyncResult *result, gpointer user_data
   close_now (self);
 }
 
+static gboolean
+discard_and_close_cb (gpointer user_data)
+{
+  PigeonComposer *self = user_data;
+
+  discard_draft (self);
+  close_now (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 close_dialog_response_cb (AdwMessageDialog *dialog, const char *response, PigeonComposer *self)
 {
   if (g_strcmp0 (response, "save") == 0)
     pigeon_composer_save_draft_async (self, saved_before_close_cb, NULL);
   else if (g_strcmp0 (response, "discard") == 0)
-    {
-      discard_draft (self);
-      close_now (self);
-    }
+    /* After the dialog is gone: it must not outlive the window it
+     * belongs to. */
+    g_idle_add_full (G_PRIORITY_DEFAULT, discard_and_close_cb, g_object_ref (self), g_object_unref);
 }
 
 static gboolean
@@ -905,14 +914,16 @@ pigeon_composer_close_request (GtkWindow *window)
   PigeonComposer *self = PIGEON_COMPOSER (window);
   GtkWidget *dialog;
 
-  if (self->closing)
-    return GTK_WINDOW_CLASS (pigeon_composer_parent_class)->close_request (window);
-  if (!pigeon_composer_has_content (self))
+  /* gtk_window_close() does nothing while close-request runs: an empty
+   * message closes by letting this request through. */
+  if (!self->closing && !pigeon_composer_has_content (self))
     {
       discard_draft (self);
-      close_now (self);
-      return TRUE;
+      self->closing = TRUE;
+      forget_composer (self);
     }
+  if (self->closing)
+    return GTK_WINDOW_CLASS (pigeon_composer_parent_class)->close_request (window);
   dialog = adw_message_dialog_new (window, _ ("Save this message as a draft?"),
                                    _ ("A draft can be opened again from the Drafts folder."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "discard", _ ("_Discard"),
@@ -1028,6 +1039,14 @@ undo_send_cb (AdwToast *toast, PigeonComposer *self)
   g_clear_pointer (&self->outgoing, g_bytes_unref);
   g_clear_object (&self->outgoing_account);
   gtk_window_present (GTK_WINDOW (self));
+}
+
+AdwToast *
+pigeon_composer_get_sending_toast (PigeonComposer *self)
+{
+  g_return_val_if_fail (PIGEON_IS_COMPOSER (self), NULL);
+
+  return self->sending_toast;
 }
 
 static void
@@ -1279,8 +1298,6 @@ pigeon_composer_class_init (PigeonComposerClass *klass)
   gtk_widget_class_install_action (widget_class, "composer.save-draft", NULL, save_draft_action);
   gtk_widget_class_install_action (widget_class, "composer.discard", NULL, discard_action);
   gtk_widget_class_install_action (widget_class, "composer.close", NULL, close_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "composer.send", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "composer.send", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "composer.attach",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "composer.save-draft", NULL);
@@ -1302,6 +1319,22 @@ connect_changes (PigeonComposer *self)
   g_signal_connect (self->body_view, "paste-clipboard", G_CALLBACK (paste_clipboard_cb), self);
 }
 
+/* Ctrl+Enter sends from anywhere: in the capture phase, before the text
+ * view takes Enter for a new line. */
+static void
+setup_send_shortcut (PigeonComposer *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutTrigger *trigger =
+      gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                   gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK));
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (trigger, gtk_named_action_new ("composer.send")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static void
 pigeon_composer_init (PigeonComposer *self)
 {
@@ -1317,6 +1350,7 @@ pigeon_composer_init (PigeonComposer *self)
   self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
   self->save_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   setup_drop_target (self);
+  setup_send_shortcut (self);
   connect_changes (self);
 }
 

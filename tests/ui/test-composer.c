@@ -255,6 +255,177 @@ test_mailto (void)
 }
 
 static gboolean
+list_is_loaded (gpointer data)
+{
+  return !pigeon_message_list_is_loading (data) && g_list_model_get_n_items (data) > 0;
+}
+
+/* A reply through the window's path: the body is loaded, quoted, and
+ * the threading fields follow the original. */
+static void
+test_reply (void)
+{
+  g_autoptr (GError) error = NULL;
+  PigeonAccount *work = pigeon_engine_find_account (engine, "Work");
+  g_autoptr (PigeonMessageList) found = pigeon_store_search (store, work, "subject:Thursday from:alan", &error);
+  g_autoptr (PigeonMessage) message = NULL;
+  PigeonComposer *composer;
+  PigeonAddressEntry *to;
+  g_autoptr (GPtrArray) addresses = NULL;
+  g_autofree char *body = NULL;
+  GtkDropDown *from;
+  g_autoptr (GtkStringObject) identity = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pigeon_ui_test_wait_for (list_is_loaded, found));
+  message = g_list_model_get_item (G_LIST_MODEL (found), 0);
+  pigeon_composer_present_reply (GTK_APPLICATION (app), engine, message, PIGEON_COMPOSE_REPLY_ALL);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+
+  to = PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"));
+  addresses = pigeon_address_entry_dup_addresses (to);
+  /* To all, without Alice herself. */
+  g_assert_cmpuint (addresses->len, ==, 1);
+  g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 0))->address, ==, "alan@example.org");
+  g_assert_false (gtk_widget_get_visible (template_child (composer, "cc_entry")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (template_child (composer, "subject_entry"))), ==,
+                   "Re: Lunch on Thursday?");
+  from = GTK_DROP_DOWN (template_child (composer, "from_dropdown"));
+  identity = g_list_model_get_item (gtk_drop_down_get_model (from), gtk_drop_down_get_selected (from));
+  g_assert_cmpstr (gtk_string_object_get_string (identity), ==, "Alice Liddell <alice@example.org>");
+  body = dup_body (composer);
+  g_assert_true (g_str_has_prefix (body, "\n\nOn Fri, 20 Nov 2026 at 11:05, Alan Turing wrote:\n"
+                                         "> Thursday works for me."));
+  g_assert_nonnull (strstr (body, "\n>> Shall we have lunch on Thursday?"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (composer)), ==, "Re: Lunch on Thursday?");
+  discard_composer (composer);
+}
+
+static gboolean
+widget_is_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static gboolean
+outbox_is_empty_everywhere (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) queued = pigeon_store_list_outbox (store, NULL, &error);
+
+  g_assert_no_error (error);
+  return queued->len == 0;
+}
+
+static char *
+read_open_drafts (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "pigeon", "open-drafts", NULL);
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* Send hides the composer and keeps the draft during the undo time;
+ * Undo brings the same composer back, and nothing is queued. */
+static void
+test_undo_send (void)
+{
+  PigeonComposer *composer = open_composer ();
+  g_autofree char *expected = NULL;
+  g_autofree char *open_drafts = NULL;
+  gint64 deadline;
+
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")), "bob@example.org");
+  gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), "Second thoughts");
+  set_body (composer, "I should not send this.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_hidden, composer));
+  g_assert_nonnull (pigeon_composer_get_sending_toast (composer));
+  g_assert_cmpint (pigeon_composer_get_draft_id (composer), >, 0);
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT "\n", pigeon_composer_get_draft_id (composer));
+  open_drafts = read_open_drafts ();
+  g_assert_cmpstr (open_drafts, ==, expected);
+
+  g_signal_emit_by_name (pigeon_composer_get_sending_toast (composer), "button-clicked");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  g_assert_null (pigeon_composer_get_sending_toast (composer));
+  /* Past the undo time, still nothing in the outbox. */
+  deadline = g_get_monotonic_time () + 6 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (outbox_is_empty_everywhere ());
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (template_child (composer, "subject_entry"))), ==,
+                   "Second thoughts");
+  discard_composer (composer);
+}
+
+static GtkWidget *
+find_dialog (gpointer composer)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_window_get_transient_for (window) == composer)
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+/* What a click on one of its buttons does: the response, then the dialog
+ * closes. */
+static void
+respond (GtkWidget *dialog, const char *response)
+{
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+dialog_is_shown (gpointer composer)
+{
+  return find_dialog (composer) != NULL;
+}
+
+/* Escape asks before it throws a message with content away. */
+static void
+test_escape_asks (void)
+{
+  PigeonComposer *composer = open_composer ();
+  GtkWidget *dialog;
+  GWeakRef ref;
+
+  /* Without content, Escape just closes. */
+  g_weak_ref_init (&ref, composer);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.close", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
+
+  composer = open_composer ();
+  g_weak_ref_set (&ref, composer);
+  set_body (composer, "Half a thought");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.close", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
+  dialog = find_dialog (composer);
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, dialog));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (dialog, "composer-close-dialog.png");
+  respond (dialog, "cancel");
+  pigeon_ui_test_settle ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.close", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
+  respond (find_dialog (composer), "discard");
+  g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
+  g_weak_ref_clear (&ref);
+}
+
+static gboolean
 draft_is_saved (gpointer data)
 {
   return pigeon_composer_get_draft_id (data) > 0;
@@ -494,6 +665,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/drop-files", test_drop_files);
   g_test_add_func ("/ui/composer/tokens-and-groups", test_tokens_and_groups);
   g_test_add_func ("/ui/composer/mailto", test_mailto);
+  g_test_add_func ("/ui/composer/reply", test_reply);
+  g_test_add_func ("/ui/composer/undo-send", test_undo_send);
+  g_test_add_func ("/ui/composer/escape-asks", test_escape_asks);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
   /* Only under tests/peers/pigeon-peers, which starts Exim and Dovecot. */
   if (g_getenv ("PIGEON_TEST_HOST") != NULL)
