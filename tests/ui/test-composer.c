@@ -425,6 +425,36 @@ test_escape_asks (void)
   g_weak_ref_clear (&ref);
 }
 
+/* The warnings before sending: a text that mentions an attachment with
+ * none attached; "Cancel" keeps the composer as it was. */
+static void
+test_send_warnings (void)
+{
+  PigeonComposer *composer = open_composer ();
+  GtkWidget *dialog;
+
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")), "bob@example.org");
+  set_body (composer, "The minutes are attached.\n\n> an attachment in the quote does not count");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
+  dialog = find_dialog (composer);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Send without an attachment?");
+  respond (dialog, "cancel");
+  pigeon_ui_test_settle ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  g_assert_null (pigeon_composer_get_sending_toast (composer));
+
+  /* An invalid address stops the send. */
+  pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")), "bob@");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
+  dialog = find_dialog (composer);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Some addresses are not valid");
+  respond (dialog, "close");
+  pigeon_ui_test_settle ();
+  discard_composer (composer);
+}
+
 static gboolean
 draft_is_saved (gpointer data)
 {
@@ -437,10 +467,13 @@ static int
 run_autosave_child (void)
 {
   PigeonComposer *composer = open_composer ();
+  g_autoptr (GFile) plan_file = write_file ("plan.txt", "Step 1\nStep 2\n", 14);
+  GFile *plan = plan_file;
 
   pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")), "bob@example.org");
   gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), "Unsaved work");
   set_body (composer, CHILD_TEXT);
+  pigeon_composer_add_files (composer, &plan, 1);
   /* Nothing saves it but the autosave. */
   g_assert_true (pigeon_ui_test_wait_for (draft_is_saved, composer));
   g_print ("saved %" G_GINT64_FORMAT "\n", pigeon_composer_get_draft_id (composer));
@@ -486,6 +519,8 @@ test_draft_survives_kill (void)
                    "Unsaved work");
   g_assert_cmpuint (pigeon_address_entry_get_n_tokens (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"))),
                     ==, 1);
+  g_assert_cmpuint (pigeon_composer_get_n_attachments (composer), ==, 1);
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 0), ==, "plan.txt");
   discard_composer (composer);
 }
 
@@ -668,6 +703,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/reply", test_reply);
   g_test_add_func ("/ui/composer/undo-send", test_undo_send);
   g_test_add_func ("/ui/composer/escape-asks", test_escape_asks);
+  g_test_add_func ("/ui/composer/send-warnings", test_send_warnings);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
   /* Only under tests/peers/pigeon-peers, which starts Exim and Dovecot. */
   if (g_getenv ("PIGEON_TEST_HOST") != NULL)
