@@ -14,6 +14,7 @@ struct _PigeonNewMail
 
   GtkApplication *app; /* not owned: the application owns this */
   PigeonEngine *engine;
+  GSettings *settings;
   GHashTable *unread;  /* inbox folder id -> its last unread count */
   GHashTable *counts;  /* account id -> messages notified and not seen */
   GHashTable *watched; /* folder lists whose items-changed is connected */
@@ -43,9 +44,9 @@ newest_unread (PigeonNewMail *self, PigeonFolder *inbox)
   return pigeon_message_get_unread (message) ? g_steal_pointer (&message) : NULL;
 }
 
-/* The user sees new mail in the main window: no notification needed. */
+/* A Pigeon window has the focus: the user sees the new mail come. */
 static gboolean
-main_window_is_active (PigeonNewMail *self)
+window_is_active (PigeonNewMail *self)
 {
   GtkWindow *window = gtk_application_get_active_window (self->app);
 
@@ -95,13 +96,8 @@ inbox_unread_cb (PigeonFolder *inbox, GParamSpec *pspec, gpointer user_data)
   guint count;
 
   g_hash_table_insert (self->unread, id_key (folder_id), GUINT_TO_POINTER (now));
-  if (now <= before)
+  if (now <= before || !g_settings_get_boolean (self->settings, "show-notifications") || window_is_active (self))
     return;
-  if (main_window_is_active (self))
-    {
-      g_hash_table_remove (self->counts, &account_id);
-      return;
-    }
   count = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, &account_id)) + now - before;
   g_hash_table_insert (self->counts, id_key (account_id), GUINT_TO_POINTER (count));
   send_notification (self, inbox, count);
@@ -155,6 +151,33 @@ watch_inboxes (PigeonNewMail *self)
     }
 }
 
+/* A Pigeon window takes the focus: the user sees the mail, and the
+ * notifications about it are old news. */
+static void
+window_active_cb (GtkWindow *window, GParamSpec *pspec, gpointer user_data)
+{
+  PigeonNewMail *self = user_data;
+  GHashTableIter iter;
+  gpointer account_id;
+
+  if (!gtk_window_is_active (window))
+    return;
+  g_hash_table_iter_init (&iter, self->counts);
+  while (g_hash_table_iter_next (&iter, &account_id, NULL))
+    {
+      g_autofree char *id = g_strdup_printf ("new-mail-%" G_GINT64_FORMAT, *(gint64 *) account_id);
+
+      g_application_withdraw_notification (G_APPLICATION (self->app), id);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+window_added_cb (GtkApplication *app, GtkWindow *window, gpointer user_data)
+{
+  g_signal_connect_object (window, "notify::is-active", G_CALLBACK (window_active_cb), user_data, 0);
+}
+
 PigeonNewMail *
 pigeon_new_mail_new (GtkApplication *app, PigeonEngine *engine)
 {
@@ -166,6 +189,9 @@ pigeon_new_mail_new (GtkApplication *app, PigeonEngine *engine)
   self = g_object_new (PIGEON_TYPE_NEW_MAIL, NULL);
   self->app = app;
   self->engine = g_object_ref (engine);
+  g_signal_connect_object (app, "window-added", G_CALLBACK (window_added_cb), self, 0);
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    window_added_cb (app, l->data, self);
   watch_inboxes (self);
   return self;
 }
@@ -189,6 +215,7 @@ pigeon_new_mail_dispose (GObject *object)
 
   g_clear_pointer (&self->watched, g_hash_table_destroy);
   g_clear_object (&self->engine);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (pigeon_new_mail_parent_class)->dispose (object);
 }
@@ -216,6 +243,7 @@ pigeon_new_mail_class_init (PigeonNewMailClass *klass)
 static void
 pigeon_new_mail_init (PigeonNewMail *self)
 {
+  self->settings = g_settings_new (SCHEMA_ID);
   self->unread = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);

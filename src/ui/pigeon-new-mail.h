@@ -18,9 +18,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PigeonNewMail, pigeon_new_mail, PIGEON, NEW_MAIL, GObject)
 
 PigeonNewMail *pigeon_new_mail_new (GtkApplication *app, PigeonEngine *engine);
-/* How many new messages of @account the last notification counted: the
- * count grows while no Pigeon window is active, and starts again when new
- * mail comes while one is. */
+/* How many new messages of @account the last notification counted. The
+ * count grows while no Pigeon window is active; when one becomes active,
+ * the notifications are withdrawn and the counts start again. Nothing is
+ * notified when the "show-notifications" setting is off. */
 guint pigeon_new_mail_get_count (PigeonNewMail *self, PigeonAccount *account);
 
 G_END_DECLS

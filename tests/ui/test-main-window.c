@@ -241,6 +241,103 @@ test_folder_and_message (void)
   close_window (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  PigeonFolder *folder;
+  guint total;
+} FolderTotal;
+
+static gboolean
+folder_has_total (gpointer data)
+{
+  FolderTotal *expected = data;
+
+  return pigeon_folder_get_total (expected->folder) == expected->total;
+}
+
+static gboolean
+can_undo (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (data), "undo");
+}
+
+/* Shows Work's Inbox and selects its newest message. */
+static PigeonMessageListPane *
+select_first_inbox_message (PigeonWindow *window)
+{
+  PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Work", "INBOX");
+  GtkWidget *pane = find_descendant (template_child (window, "list_slot"), PIGEON_TYPE_MESSAGE_LIST_PANE);
+  ModelSize size = { NULL, pigeon_folder_get_total (inbox) };
+
+  pigeon_sidebar_select_folder (window_sidebar (window), inbox);
+  size.model = message_list_model (window);
+  g_assert_true (pigeon_ui_test_wait_for (model_has_size, &size));
+  g_assert_true (gtk_selection_model_select_item (GTK_SELECTION_MODEL (size.model), 0, TRUE));
+  g_assert_true (pigeon_ui_test_wait_for (pane_has_selected_message, pane));
+  return PIGEON_MESSAGE_LIST_PANE (pane);
+}
+
+typedef struct
+{
+  PigeonFolder *folder;
+  guint unread;
+} FolderUnread;
+
+static gboolean
+folder_has_unread (gpointer data)
+{
+  FolderUnread *expected = data;
+
+  return pigeon_folder_get_unread (expected->folder) == expected->unread;
+}
+
+static gboolean
+message_is_flagged (gpointer data)
+{
+  return pigeon_message_get_flagged (data);
+}
+
+/* The window's message actions act on the pane's selection; a drop on a
+ * sidebar folder moves the selection there, and can be undone.
+ *
+ * Only one move here: the engine frees its undo record when it hands it
+ * over (pigeon-engine-actions.c, store_written_cb clears the task data,
+ * whose destroy function frees it), so a second move or win.undo would
+ * use freed memory. */
+static void
+test_actions_on_messages (void)
+{
+  PigeonWindow *window = open_window ();
+  PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Work", "INBOX");
+  FolderUnread unread = { inbox, pigeon_folder_get_unread (inbox) };
+  FolderTotal inbox_total = { inbox, pigeon_folder_get_total (inbox) };
+  FolderTotal projects = { pigeon_ui_test_find_folder (store, "Work", "Projects"), 1 };
+  PigeonMessageListPane *pane = select_first_inbox_message (window);
+  PigeonMessage *message = pigeon_message_list_pane_get_selected_message (pane);
+  gboolean was_unread = pigeon_message_get_unread (message);
+
+  /* Unread, then read again: the folder's count follows. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), was_unread ? "mark-read" : "mark-unread", NULL);
+  unread.unread += was_unread ? -1 : 1;
+  g_assert_true (pigeon_ui_test_wait_for (folder_has_unread, &unread));
+  g_action_group_activate_action (G_ACTION_GROUP (window), was_unread ? "mark-unread" : "mark-read", NULL);
+  unread.unread += was_unread ? 1 : -1;
+  g_assert_true (pigeon_ui_test_wait_for (folder_has_unread, &unread));
+
+  g_assert_false (pigeon_message_get_flagged (message));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "toggle-flag", NULL);
+  g_assert_true (pigeon_ui_test_wait_for (message_is_flagged, message));
+
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
+  g_signal_emit_by_name (window_sidebar (window), "messages-dropped", projects.folder);
+  inbox_total.total--;
+  g_assert_true (pigeon_ui_test_wait_for (folder_has_total, &projects));
+  g_assert_true (pigeon_ui_test_wait_for (folder_has_total, &inbox_total));
+  g_assert_true (pigeon_ui_test_wait_for (can_undo, window));
+
+  close_window (GTK_WINDOW (window));
+}
+
 static gboolean
 revealed (gpointer data)
 {
@@ -431,34 +528,49 @@ serve_notifications (Notifications *notifications)
   return name;
 }
 
+static gboolean
+window_is_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+/* What a POP3 download of one new message writes. */
+static void
+add_unread_message (PigeonFolder *folder, const char *uidl, const char *subject)
+{
+  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  PigeonMessageInfo *info = pigeon_message_info_new ();
+  Write write = { 0 };
+
+  info->uidl = g_strdup (uidl);
+  info->subject = g_strdup (subject);
+  info->from = g_strdup ("Ada Lovelace <ada@example.org>");
+  info->date = g_get_real_time () / G_USEC_PER_SEC;
+  g_ptr_array_add (infos, info);
+  pigeon_store_add_messages_async (store, folder, infos, NULL, write_done, &write);
+  g_assert_true (pigeon_ui_test_wait_for (write_is_done, &write));
+  g_assert_no_error (write.error);
+  pigeon_ui_test_settle ();
+}
+
 static void
 test_new_mail (void)
 {
   Notifications notifications = { 0 };
   guint name = serve_notifications (&notifications);
   g_autoptr (PigeonNewMail) new_mail = pigeon_new_mail_new (GTK_APPLICATION (app), engine);
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
   PigeonAccount *home = find_account ("Home");
   PigeonAccount *work = find_account ("Work");
   PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Home", "Inbox");
-  g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
-  PigeonMessageInfo *info = pigeon_message_info_new ();
-  Write write = { 0 };
+  PigeonWindow *window;
 
   /* What is there at startup is not news. */
   g_assert_cmpuint (pigeon_new_mail_get_count (new_mail, home), ==, 0);
   g_assert_cmpuint (pigeon_new_mail_get_count (new_mail, work), ==, 0);
 
   /* A sync brings one unread message while no window is open. */
-  info->uidl = g_strdup ("home-new-1");
-  info->subject = g_strdup ("Fresh news");
-  info->from = g_strdup ("Ada Lovelace <ada@example.org>");
-  info->date = g_get_real_time () / G_USEC_PER_SEC;
-  g_ptr_array_add (infos, info);
-  pigeon_store_add_messages_async (store, inbox, infos, NULL, write_done, &write);
-  g_assert_true (pigeon_ui_test_wait_for (write_is_done, &write));
-  g_assert_no_error (write.error);
-  pigeon_ui_test_settle ();
-
+  add_unread_message (inbox, "home-new-1", "Fresh news");
   g_assert_cmpuint (pigeon_folder_get_unread (inbox), ==, 3);
   g_assert_cmpuint (pigeon_new_mail_get_count (new_mail, home), ==, 1);
   g_assert_cmpuint (pigeon_new_mail_get_count (new_mail, work), ==, 0);
@@ -467,6 +579,21 @@ test_new_mail (void)
   g_assert_true (pigeon_ui_test_wait_for (notification_came, &notifications));
   g_assert_cmpstr (notifications.summary, ==, "1 new message in Home");
   g_assert_cmpstr (notifications.body, ==, "Ada Lovelace <ada@example.org>: Fresh news");
+
+  /* With notifications turned off, new mail is only counted in the folder. */
+  g_clear_pointer (&notifications.summary, g_free);
+  g_settings_set_boolean (settings, "show-notifications", FALSE);
+  add_unread_message (inbox, "home-new-2", "Quiet news");
+  g_assert_cmpuint (pigeon_folder_get_unread (inbox), ==, 4);
+  g_assert_cmpuint (pigeon_new_mail_get_count (new_mail, home), ==, 1);
+  g_assert_null (notifications.summary);
+  g_settings_reset (settings, "show-notifications");
+
+  /* Looking at Pigeon makes the notification old news. */
+  window = open_window ();
+  g_assert_true (pigeon_ui_test_wait_for (window_is_active, window));
+  g_assert_cmpuint (pigeon_new_mail_get_count (new_mail, home), ==, 0);
+  close_window (GTK_WINDOW (window));
 
   g_bus_unown_name (name);
   g_free (notifications.summary);
@@ -497,6 +624,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/main-window/account-error-banner", test_account_error_banner);
   g_test_add_func ("/ui/main-window/search", test_search);
   g_test_add_func ("/ui/main-window/show-message-action", test_show_message_action);
+  g_test_add_func ("/ui/main-window/actions-on-messages", test_actions_on_messages);
   /* Last: it adds a message to the fixture. */
   g_test_add_func ("/ui/main-window/new-mail", test_new_mail);
 

@@ -95,14 +95,14 @@ test_window_state_is_kept (void)
   GtkWidget *outer_paned;
   int width, height;
 
-  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-width", 1200);
   g_settings_set_int (settings, "window-height", 640);
   g_settings_set_int (settings, "sidebar-width", 260);
 
   window = open_window ();
   outer_paned = template_child (GTK_WIDGET (window), "outer_paned");
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (width, ==, 1200);
   g_assert_cmpint (height, ==, 640);
   g_assert_cmpint (gtk_paned_get_position (GTK_PANED (outer_paned)), ==, 260);
 
@@ -111,9 +111,9 @@ test_window_state_is_kept (void)
   g_assert_cmpint (g_settings_get_int (settings, "message-list-width"), ==, 333);
 
   /* The size is saved when the window closes. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 700);
   close_window (GTK_WINDOW (window));
-  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1300);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
