@@ -81,6 +81,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void pigeon_message_list_pane_reload (PigeonMessageListPane *self);
+static void pigeon_message_list_pane_update_title (PigeonMessageListPane *self);
 
 GtkWidget *
 pigeon_message_list_pane_new (PigeonEngine *engine)
@@ -226,29 +227,39 @@ pigeon_message_list_pane_update_page (PigeonMessageListPane *self)
 static void
 shown_items_changed_cb (PigeonMessageListPane *self)
 {
+  pigeon_message_list_pane_update_title (self);
   pigeon_message_list_pane_update_page (self);
 }
 
 /* Models */
 
-static void
-pigeon_message_list_pane_update_title (PigeonMessageListPane *self)
+/* The window's header names the folder; the pane's says how many rows
+ * there are, or which conversation is open. */
+static char *
+pigeon_message_list_pane_describe (PigeonMessageListPane *self)
 {
+  GListModel *shown = pigeon_message_list_pane_get_shown (self);
+  guint n = shown != NULL ? g_list_model_get_n_items (shown) : 0;
   g_autoptr (PigeonMessage) first = NULL;
-  const char *title = "";
 
   /* An opened conversation is named by its first message. */
   if (self->thread != NULL && (first = g_list_model_get_item (G_LIST_MODEL (self->thread), 0)) != NULL)
-    title = pigeon_message_get_subject (first);
-  else if (self->view == VIEW_FOLDER)
-    title = pigeon_folder_get_role (self->folder) == PIGEON_FOLDER_ROLE_INBOX ? _ ("Inbox")
-                                                                              : pigeon_folder_get_name (self->folder);
-  else if (self->view == VIEW_ALL_INBOXES)
-    title = _ ("All Inboxes");
-  else if (self->view == VIEW_SEARCH)
-    title = _ ("Search Results");
+    return g_strdup (pigeon_message_get_subject (first) ?: "");
+  if (self->view == VIEW_NONE)
+    return g_strdup ("");
+  if (self->view == VIEW_SEARCH)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u result", "%u results", n), n);
+  if (self->conversations != NULL)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conversation", "%u conversations", n), n);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages", n), n);
+}
 
-  gtk_label_set_text (self->title_label, title != NULL ? title : "");
+static void
+pigeon_message_list_pane_update_title (PigeonMessageListPane *self)
+{
+  g_autofree char *title = pigeon_message_list_pane_describe (self);
+
+  gtk_label_set_text (self->title_label, title);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), self->thread != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.close-conversation", self->thread != NULL);
 }
@@ -975,9 +986,10 @@ pigeon_message_list_pane_popup_menu (PigeonMessageListPane *self, GtkWidget *wid
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
 }
 
-/* Menu and Shift+F10: the menu points at the row with the focus. */
-static gboolean
-popup_menu_binding (GtkWidget *widget, GVariant *args, gpointer user_data)
+/* list.show-menu (Menu, Shift+F10): the menu points at the row with the
+ * focus. */
+static void
+show_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   PigeonMessageListPane *self = PIGEON_MESSAGE_LIST_PANE (widget);
   GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
@@ -987,7 +999,6 @@ popup_menu_binding (GtkWidget *widget, GVariant *args, gpointer user_data)
     anchor = focus;
   pigeon_message_list_pane_popup_menu (self, anchor, gtk_widget_get_width (anchor) / 2.0,
                                        gtk_widget_get_height (anchor) / 2.0);
-  return TRUE;
 }
 
 /* Rows */
@@ -1257,8 +1268,9 @@ pigeon_message_list_pane_class_init (PigeonMessageListPaneClass *klass)
   gtk_widget_class_install_action (widget_class, "list.close-conversation", NULL, close_conversation_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "list.close-conversation", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "list.close-conversation", NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, popup_menu_binding, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, popup_menu_binding, NULL);
+  gtk_widget_class_install_action (widget_class, "list.show-menu", NULL, show_menu_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "list.show-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "list.show-menu", NULL);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

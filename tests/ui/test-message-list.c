@@ -25,6 +25,26 @@ widget_is_mapped (gpointer data)
   return gtk_widget_get_mapped (data);
 }
 
+/* Lets timers GTK started run out (a tooltip's 500 ms), before the window
+ * goes. */
+static void
+run_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+widget_is_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
 static gboolean
 message_is_unread (gpointer data)
 {
@@ -441,7 +461,7 @@ test_search (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (n_shown (fixture), ==, 2);
   for (guint i = 0; i < n_shown (fixture); i++)
     g_assert_cmpstr (pigeon_message_get_subject (shown_message (fixture, i)), ==, "Your invoice for November");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "Search Results");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "2 results");
 
   pigeon_message_list_pane_search (fixture->pane, "subject:xylophone");
   pigeon_ui_test_settle ();
@@ -454,7 +474,7 @@ test_search (Fixture *fixture, gconstpointer data)
   pigeon_ui_test_settle ();
   g_assert_cmpstr (visible_page (fixture), ==, "list");
   g_assert_cmpuint (n_shown (fixture), ==, 10);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "Inbox");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "10 messages");
 }
 
 static PigeonMessageInfo *
@@ -521,6 +541,7 @@ test_conversations (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (thread_button)));
   wait_for_n_shown (fixture, 2);
   pigeon_ui_test_settle ();
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "2 conversations");
 
   /* The conversation shows its newest message, with the count. */
   g_assert_cmpstr (pigeon_message_get_subject (shown_message (fixture, 0)), ==, "Re: Release plan");
@@ -589,7 +610,7 @@ test_all_inboxes (Fixture *fixture, gconstpointer data)
   pigeon_message_list_pane_show_all_inboxes (fixture->pane);
   pigeon_ui_test_settle ();
   g_assert_cmpuint (n_shown (fixture), ==, 17);
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "All Inboxes");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "17 messages");
   for (guint i = 1; i < n_shown (fixture); i++)
     g_assert_cmpint (pigeon_message_get_date (shown_message (fixture, i - 1)), >=,
                      pigeon_message_get_date (shown_message (fixture, i)));
@@ -677,9 +698,62 @@ test_context_menu (Fixture *fixture, gconstpointer data)
   g_assert_true (menu_has (model, "win.delete"));
 
   pigeon_ui_test_settle ();
-  pigeon_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "message-list-menu-window.png");
   pigeon_ui_test_save_screenshot (menu, "message-list-menu.png");
   gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_unmapped, menu));
+
+  /* The keyboard's way (Menu, Shift+F10) opens it for the selection; the
+   * label follows what the selection is now. */
+  gtk_selection_model_select_range (GTK_SELECTION_MODEL (shown_messages (fixture)), 0, 10, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "list.show-menu", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, menu));
+  model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu));
+  g_assert_true (menu_has (model, "win.mark-read"));
+  gtk_popover_popdown (GTK_POPOVER (menu));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_unmapped, menu));
+  run_for (700);
+}
+
+/* A drag carries the selection as a GListModel of messages. */
+static void
+test_drag (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GdkContentProvider) content = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
+  PigeonMessageRow *row;
+  GListModel *controllers, *messages;
+
+  pigeon_message_list_pane_set_folder (fixture->pane, work_folder (fixture, "INBOX"));
+  pigeon_ui_test_settle ();
+  gtk_selection_model_select_range (GTK_SELECTION_MODEL (shown_messages (fixture)), 2, 3, TRUE);
+
+  /* Dragging a selected row takes the whole selection. */
+  row = row_of (fixture, shown_message (fixture, 3));
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (row));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        {
+          g_assert_cmpint (gtk_drag_source_get_actions (GTK_DRAG_SOURCE (controller)), ==, GDK_ACTION_MOVE);
+          g_signal_emit_by_name (controller, "prepare", 10.0, 10.0, &content);
+        }
+    }
+  g_object_unref (controllers);
+
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_LIST_MODEL);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  messages = g_value_get_object (&value);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 3);
+  g_assert_true (g_list_model_get_item_type (messages) == PIGEON_TYPE_MESSAGE);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (PigeonMessage) message = g_list_model_get_item (messages, i);
+
+      g_assert_true (message == shown_message (fixture, 2 + i));
+    }
 }
 
 /* A big folder is a GListModel that pages: the view makes rows for what
@@ -746,6 +820,7 @@ main (int argc, char *argv[])
   g_test_add ("/message-list/all-inboxes", Fixture, NULL, fixture_set_up, test_all_inboxes, fixture_tear_down);
   g_test_add ("/message-list/empty-folder", Fixture, NULL, fixture_set_up, test_empty_folder, fixture_tear_down);
   g_test_add ("/message-list/context-menu", Fixture, NULL, fixture_set_up, test_context_menu, fixture_tear_down);
+  g_test_add ("/message-list/drag", Fixture, NULL, fixture_set_up, test_drag, fixture_tear_down);
   g_test_add ("/message-list/large-folder", Fixture, NULL, fixture_set_up, test_large_folder, fixture_tear_down);
 
   return g_test_run ();
