@@ -8,8 +8,12 @@ G_BEGIN_DECLS
 
 #define PIGEON_TYPE_COMPOSER (pigeon_composer_get_type ())
 
-/* The composer window behind pigeon-composer.h, for the composer's own
- * files and its tests. */
+/* The composer window behind pigeon-composer.h, split by topic:
+ *   pigeon-composer.c              the window, its fields, opening it
+ *   pigeon-composer-attachments.c  attachments: chooser, drop, paste, rows
+ *   pigeon-composer-drafts.c       autosave, the open-drafts file, restore
+ *   pigeon-composer-send.c         building the message, checks, undo send
+ * The tests use the functions above the struct. */
 G_DECLARE_FINAL_TYPE (PigeonComposer, pigeon_composer, PIGEON, COMPOSER, AdwWindow)
 
 PigeonComposer *pigeon_composer_open (GtkApplication *app, PigeonEngine *engine, PigeonAccount *account);
@@ -32,5 +36,82 @@ gboolean pigeon_composer_save_draft_finish (PigeonComposer *self, GAsyncResult *
 AdwToast *pigeon_composer_get_sending_toast (PigeonComposer *self);
 /* Shows @toast in the main window (takes it). */
 void pigeon_composer_show_toast (PigeonComposer *self, AdwToast *toast);
+
+typedef struct
+{
+  GFile *file;  /* a file chosen, dropped or pasted; or NULL */
+  GBytes *data; /* the content of an attachment carried over; or NULL */
+  char *name;
+  char *content_type;
+  guint64 size;
+} Attachment;
+
+struct _PigeonComposer
+{
+  AdwWindow parent_instance;
+
+  GtkWidget *from_dropdown;
+  GtkWidget *to_entry;
+  GtkWidget *cc_entry;
+  GtkWidget *bcc_entry;
+  GtkWidget *cc_button;
+  GtkWidget *bcc_button;
+  GtkWidget *subject_entry;
+  GtkWidget *body_view;
+  GtkWidget *attachments_revealer;
+  GtkWidget *attachment_list;
+
+  PigeonEngine *engine;
+  GCancellable *cancellable;
+  GPtrArray *attachments; /* Attachment */
+  char *in_reply_to;
+  GStrv references;
+  char *initial_body; /* what "no content" looks like */
+
+  gint64 draft_id;         /* 0 until the first save */
+  guint autosave_id;       /* the pending autosave, or 0 */
+  gboolean saving;         /* a save runs */
+  gboolean save_again;     /* something changed during the save */
+  GPtrArray *save_waiters; /* GTask, completed when the saves are done */
+  gboolean closing;        /* the window may close now */
+
+  /* Between Send and the outbox. */
+  GBytes *outgoing;
+  PigeonAccount *outgoing_account;
+  guint send_timeout_id;
+  AdwToast *sending_toast;
+};
+
+/* pigeon-composer.c */
+PigeonAccount *pigeon_composer_get_account (PigeonComposer *self);
+char *pigeon_composer_dup_body (PigeonComposer *self);
+void pigeon_composer_close_now (PigeonComposer *self);
+void
+pigeon_composer_open_draft (PigeonEngine *engine, GtkApplication *app, GBytes *raw, gint64 draft_id, gint64 account_id);
+
+/* pigeon-composer-attachments.c */
+void pigeon_composer_attachment_free (Attachment *attachment);
+void pigeon_composer_update_attachments (PigeonComposer *self);
+void pigeon_composer_add_reply_attachments (PigeonComposer *self, GPtrArray *attachments);
+guint64 pigeon_composer_get_total_size (PigeonComposer *self);
+void pigeon_composer_setup_drop_target (PigeonComposer *self);
+void pigeon_composer_paste_clipboard_cb (GtkTextView *view, PigeonComposer *self);
+void pigeon_composer_attach_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
+/* pigeon-composer-drafts.c */
+void pigeon_composer_remember (PigeonComposer *self);
+void pigeon_composer_forget (PigeonComposer *self);
+void pigeon_composer_write_open_drafts (void);
+void pigeon_composer_schedule_autosave (PigeonComposer *self);
+void pigeon_composer_field_changed_cb (PigeonComposer *self);
+void pigeon_composer_discard_draft (PigeonComposer *self);
+
+/* pigeon-composer-send.c */
+void pigeon_composer_build_message_async (PigeonComposer *self,
+                                          PigeonAccount *account,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+GBytes *pigeon_composer_build_message_finish (PigeonComposer *self, GAsyncResult *result, GError **error);
+void pigeon_composer_send_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
 
 G_END_DECLS
