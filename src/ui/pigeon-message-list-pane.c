@@ -110,10 +110,20 @@ pigeon_message_list_pane_show_toast (PigeonMessageListPane *self, AdwToast *toas
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* A toast's title is Pango markup; errors and folder names come from
+ * servers. */
+static AdwToast *
+toast_new_plain (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+}
+
 static void
 pigeon_message_list_pane_show_error (PigeonMessageListPane *self, const GError *error)
 {
-  AdwToast *toast = adw_toast_new (error->message);
+  AdwToast *toast = toast_new_plain (error->message);
 
   adw_toast_set_timeout (toast, 0);
   pigeon_message_list_pane_show_toast (self, toast);
@@ -783,7 +793,7 @@ pigeon_message_list_pane_operation_done (OperationData *data)
     }
 
   text = operation_done_text (data);
-  toast = adw_toast_new (text);
+  toast = toast_new_plain (text);
   /* Deleting in the Trash is for good, and the engine has nothing to undo. */
   if (pigeon_engine_get_can_undo (data->self->engine))
     {
@@ -845,7 +855,8 @@ pigeon_message_list_pane_run (PigeonMessageListPane *self, Operation operation, 
     return;
   if (g_hash_table_size (groups) == 0)
     {
-      pigeon_message_list_pane_show_toast (self, adw_toast_new (_ ("Open the message’s folder to move or delete it")));
+      pigeon_message_list_pane_show_toast (self,
+                                           toast_new_plain (_ ("Open the message’s folder to move or delete it")));
       return;
     }
 

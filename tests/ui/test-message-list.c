@@ -314,6 +314,7 @@ count_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 static void
 test_selection (Fixture *fixture, gconstpointer data)
 {
+  g_autoptr (GPtrArray) selected = NULL;
   GtkSelectionModel *selection;
   guint notified = 0;
 
@@ -331,7 +332,10 @@ test_selection (Fixture *fixture, gconstpointer data)
   gtk_selection_model_select_item (selection, 4, FALSE);
   g_assert_null (pigeon_message_list_pane_get_selected_message (fixture->pane));
   g_assert_cmpuint (notified, ==, 2);
-  g_assert_cmpuint (pigeon_message_list_pane_get_selection (fixture->pane)->len, ==, 2);
+  selected = pigeon_message_list_pane_get_selection (fixture->pane);
+  g_assert_cmpuint (selected->len, ==, 2);
+  g_assert_true (selected->pdata[0] == shown_message (fixture, 3));
+  g_assert_true (selected->pdata[1] == shown_message (fixture, 4));
 
   g_signal_handlers_disconnect_by_data (fixture->pane, &notified);
 }
@@ -468,6 +472,12 @@ test_search (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (n_shown (fixture), ==, 0);
   g_assert_cmpstr (visible_page (fixture), ==, "no-results");
   g_assert_cmpstr (adw_status_page_get_description (no_results) ?: "", ==, "");
+
+  /* A query the store cannot read says why. */
+  pigeon_message_list_pane_search (fixture->pane, "is:bogus");
+  pigeon_ui_test_settle ();
+  g_assert_cmpstr (visible_page (fixture), ==, "no-results");
+  g_assert_nonnull (strstr (adw_status_page_get_description (no_results), "is:bogus"));
 
   /* Ending the search shows the folder again. */
   pigeon_message_list_pane_search (fixture->pane, NULL);
