@@ -325,6 +325,17 @@ new_test_engine (PigeonAccountSetup *self)
   return self->test_engine;
 }
 
+/* Outlives the dialog: a failure was already emitted as the engine's
+ * "account-error", which the main window shows. */
+static void
+first_sync_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!pigeon_engine_sync_finish (PIGEON_ENGINE (source), result, &error))
+    g_debug ("First sync of a new account: %s", error->message);
+}
+
 static void
 added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -340,8 +351,10 @@ added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       show_page (self, "identity");
       return;
     }
-  description =
-      g_strdup_printf (_ ("“%s” is ready. Pigeon is fetching your mail."), pigeon_account_get_address (self->account));
+  /* The first check starts now rather than at the next interval. */
+  pigeon_engine_sync_async (self->engine, self->account, NULL, first_sync_cb, NULL);
+  description = g_strdup_printf (_ ("“%s” is ready. Pigeon checks it for new mail from now on."),
+                                 pigeon_account_get_address (self->account));
   adw_status_page_set_description (self->done_page, description);
   show_page (self, "done");
   gtk_widget_grab_focus (gtk_stack_get_visible_child (self->stack));

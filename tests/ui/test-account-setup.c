@@ -280,6 +280,37 @@ accept_certificate (GtkWidget *dialog)
   gtk_widget_activate_action (dialog, "setup.accept-certificate", NULL);
 }
 
+static gboolean
+is_idle (gpointer data)
+{
+  return !pigeon_engine_get_busy (data);
+}
+
+static gboolean
+has_one_message (gpointer data)
+{
+  return pigeon_folder_get_total (data) == 1;
+}
+
+/* Puts a message into @user's mailbox with Dovecot's own tool. */
+static void
+deliver_message (const char *user, const char *subject)
+{
+  g_autofree char *config = g_build_filename (g_getenv ("PIGEON_PEERS_DIR"), "dovecot", "dovecot.conf", NULL);
+  g_autofree char *message = g_strdup_printf ("From: Bob <bob@pigeon.test>\r\nTo: %s\r\nSubject: %s\r\n"
+                                              "Message-ID: <setup-test@pigeon.test>\r\n\r\nHello.\r\n",
+                                              user, subject);
+  g_autoptr (GBytes) input = g_bytes_new (message, strlen (message));
+  g_autoptr (GSubprocess) doveadm = NULL;
+  g_autoptr (GError) error = NULL;
+
+  doveadm = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "doveadm", "-c", config, "save", "-u", user, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate (doveadm, input, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (doveadm));
+}
+
 /* The whole flow against the peers, POP3 over TLS and SMTP over TLS: the
  * test CA is unknown, so each server's certificate is asked about and
  * pinned; a wrong password is refused in words; the right one adds the
@@ -293,6 +324,7 @@ test_setup_with_peers (void)
   g_autofree char *pinned = NULL;
   GtkWidget *dialog;
   PigeonAccount *account;
+  PigeonFolder *inbox;
 
   if (user == NULL)
     {
@@ -331,6 +363,7 @@ test_setup_with_peers (void)
   g_assert_cmpuint (g_list_model_get_n_items (pigeon_engine_get_accounts (engine)), ==, 0);
 
   /* The servers as left: no new discovery for the same address. */
+  deliver_message (user, "Waiting for Alice");
   set_text (dialog, "password_row", g_getenv ("PIGEON_TEST_PASSWORD_A"));
   gtk_widget_activate_action (dialog, "setup.next", NULL);
   g_assert_cmpstr (page_of (dialog), ==, "servers");
@@ -353,6 +386,14 @@ test_setup_with_peers (void)
                    g_getenv ("PIGEON_TEST_PASSWORD_A"));
   assert_password (engine, "smtp", host, atoi (g_getenv ("PIGEON_TEST_SMTPS_PORT")), user,
                    g_getenv ("PIGEON_TEST_PASSWORD_A"));
+  /* The first check of the new account runs at once, with the stored
+   * password. */
+  g_assert_cmpuint (g_list_model_get_n_items (pigeon_store_get_folders (pigeon_engine_get_store (engine), account)), ==,
+                    2);
+  inbox = pigeon_store_find_folder (pigeon_engine_get_store (engine), account, "INBOX");
+  g_assert_nonnull (inbox);
+  g_assert_true (pigeon_ui_test_wait_for (has_one_message, inbox));
+  g_assert_true (pigeon_ui_test_wait_for (is_idle, engine));
   close_window (dialog);
 }
 
@@ -423,12 +464,6 @@ static gboolean
 has_error (gpointer data)
 {
   return *(GError **) data != NULL;
-}
-
-static gboolean
-is_idle (gpointer data)
-{
-  return !pigeon_engine_get_busy (data);
 }
 
 static void
