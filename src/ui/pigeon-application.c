@@ -64,16 +64,25 @@ pigeon_application_get_engine (PigeonApplication *self)
   return self->engine;
 }
 
-/* The main window, made when there is none; a composer may be the active
- * window, so this looks for the main window by its type. */
+/* A composer may be the active window: the main window is found by its
+ * type. */
 static PigeonWindow *
-pigeon_application_get_main_window (PigeonApplication *self)
+find_main_window (PigeonApplication *self)
 {
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (PIGEON_IS_WINDOW (l->data))
       return l->data;
 
-  return pigeon_window_new (self);
+  return NULL;
+}
+
+/* The main window, made when there is none. */
+static PigeonWindow *
+pigeon_application_get_main_window (PigeonApplication *self)
+{
+  PigeonWindow *window = find_main_window (self);
+
+  return window != NULL ? window : pigeon_window_new (self);
 }
 
 void
@@ -88,8 +97,54 @@ pigeon_application_show_toast (PigeonApplication *self, AdwToast *toast)
 
 /* Startup */
 
+/* The engine needs a password that no keyring holds (or that the server
+ * refused and was forgotten): ask for it. Declining leaves the account's
+ * error, and its banner, in place. */
+static void
+password_dialog_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
+{
+  PigeonPasswordRequest *request = user_data;
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  pigeon_password_request_reply (request, g_str_equal (response, "sign-in") ? gtk_editable_get_text (entry) : NULL);
+  gtk_editable_set_text (entry, "");
+}
+
+static void
+unref_request (gpointer data, GClosure *closure)
+{
+  pigeon_password_request_unref (data);
+}
+
+static void
+ask_password (PigeonPasswordRequest *request, gpointer user_data)
+{
+  PigeonApplication *self = user_data;
+  GtkWindow *parent = GTK_WINDOW (find_main_window (self));
+  GtkWidget *dialog = adw_message_dialog_new (parent, _ ("Password Needed"), NULL);
+  GtkWidget *entry = gtk_password_entry_new ();
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), _ ("Enter the password of %s on %s."),
+                                  pigeon_password_request_get_user (request),
+                                  pigeon_password_request_get_host (request));
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Password"), -1);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "sign-in", _ ("_Sign In"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_signal_connect_data (dialog, "response", G_CALLBACK (password_dialog_response_cb),
+                         pigeon_password_request_ref (request), unref_request, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
 static PigeonEngine *
-open_engine (GError **error)
+open_engine (PigeonApplication *self, GError **error)
 {
   g_autofree char *path = pigeon_store_default_path ();
   g_autofree char *dir = g_path_get_dirname (path);
@@ -101,6 +156,7 @@ open_engine (GError **error)
   store = pigeon_store_open (path, error);
   if (store == NULL)
     return NULL;
+  pigeon_credentials_set_prompt_func (credentials, ask_password, self, NULL);
 
   return pigeon_engine_new (store, credentials, pins);
 }
@@ -348,7 +404,7 @@ pigeon_application_startup (GApplication *app)
   set_accels (GTK_APPLICATION (app));
 
   if (own_engine)
-    self->engine = open_engine (&self->open_error);
+    self->engine = open_engine (self, &self->open_error);
   if (self->engine == NULL)
     return;
 

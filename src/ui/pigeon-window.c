@@ -183,6 +183,26 @@ hide_error_banner (PigeonWindow *self)
   g_clear_error (&self->banner_error);
 }
 
+static void show_error_banner (PigeonWindow *self, PigeonAccount *account, const GError *error);
+
+/* After one fix, the banner turns to the next account that needs the user. */
+static void
+show_next_error (PigeonWindow *self, PigeonAccount *fixed)
+{
+  GListModel *accounts = pigeon_engine_get_accounts (self->engine);
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr (PigeonAccount) account = g_list_model_get_item (accounts, i);
+      const GError *error = pigeon_sidebar_get_account_error (self->sidebar, account);
+
+      if (account != fixed && error != NULL)
+        show_error_banner (self, account, error);
+      if (self->banner_account != NULL)
+        return;
+    }
+}
+
 static void
 error_button_clicked_cb (PigeonWindow *self)
 {
@@ -192,13 +212,17 @@ error_button_clicked_cb (PigeonWindow *self)
   hide_error_banner (self);
   if (account != NULL && error != NULL)
     fix_account_error (self, account, error);
+  show_next_error (self, account);
 }
 
 static void
 sidebar_fix_account_error_cb (PigeonWindow *self, PigeonAccount *account, const GError *error)
 {
   if (self->banner_account == account)
-    hide_error_banner (self);
+    {
+      hide_error_banner (self);
+      show_next_error (self, account);
+    }
   fix_account_error (self, account, error);
 }
 
@@ -206,7 +230,7 @@ sidebar_fix_account_error_cb (PigeonWindow *self, PigeonAccount *account, const 
  * unreachable server, ...) are retried by the engine and show as the
  * account's icon in the sidebar. */
 static void
-engine_account_error_cb (PigeonWindow *self, PigeonAccount *account, const GError *error)
+show_error_banner (PigeonWindow *self, PigeonAccount *account, const GError *error)
 {
   const char *button;
 
@@ -225,6 +249,12 @@ engine_account_error_cb (PigeonWindow *self, PigeonAccount *account, const GErro
   gtk_button_set_label (self->error_button, button);
   gtk_button_set_use_underline (self->error_button, TRUE);
   gtk_revealer_set_reveal_child (self->error_banner, TRUE);
+}
+
+static void
+engine_account_error_cb (PigeonWindow *self, PigeonAccount *account, const GError *error)
+{
+  show_error_banner (self, account, error);
 }
 
 /* Progress */

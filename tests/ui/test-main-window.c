@@ -350,13 +350,28 @@ concealed (gpointer data)
   return !gtk_revealer_get_reveal_child (data);
 }
 
+/* Closes the windows a fix opened (a prompt), leaving @window. */
+static void
+close_dialogs (PigeonWindow *window)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (l->data != (gpointer) window)
+      gtk_window_destroy (l->data);
+  pigeon_ui_test_settle ();
+}
+
 static void
 test_account_error_banner (void)
 {
   PigeonWindow *window = open_window ();
   PigeonSidebar *sidebar = window_sidebar (window);
   PigeonAccount *work = find_account ("Work");
+  PigeonAccount *home = find_account ("Home");
   GtkWidget *banner = template_child (window, "error_banner");
+  g_autoptr (GError) certificate_error = g_error_new_literal (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_CERTIFICATE,
+                                                              "The certificate of pop.example.net:995 is not trusted.");
   g_autoptr (GError) error =
       g_error_new_literal (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_AUTH,
                            "The incoming server imap.example.org:993 did not accept the password.");
@@ -373,6 +388,17 @@ test_account_error_banner (void)
                                   PIGEON_ENGINE_ERROR_AUTH));
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (GTK_WIDGET (window), "main-window-error.png");
+
+  /* Two accounts need the user: the banner shows the latest, and after
+   * its fix is offered, the other. */
+  g_signal_emit_by_name (engine, "account-error", home, certificate_error);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (template_child (window, "error_button"))), ==,
+                   "_Review Certificate");
+  gtk_widget_activate (template_child (window, "error_button"));
+  pigeon_ui_test_settle ();
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (template_child (window, "error_label"))), ==, error->message);
+  close_dialogs (window);
 
   /* The account works again: the banner and the mark go. */
   g_signal_emit_by_name (engine, "progress", work, 0u, 3u);
