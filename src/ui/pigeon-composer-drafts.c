@@ -162,7 +162,7 @@ draft_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 save_draft (PigeonComposer *self, GBytes *raw)
 {
-  PigeonAccount *account = pigeon_composer_get_account (self);
+  g_autoptr (PigeonAccount) account = pigeon_composer_dup_account (self);
 
   self->saving = TRUE;
   pigeon_engine_save_draft_async (self->engine, account, self->draft_id, raw, self->cancellable, draft_saved_cb,
@@ -190,7 +190,7 @@ draft_built_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 pigeon_composer_save_draft_async (PigeonComposer *self, GAsyncReadyCallback callback, gpointer user_data)
 {
-  PigeonAccount *account;
+  g_autoptr (PigeonAccount) account = NULL;
 
   g_return_if_fail (PIGEON_IS_COMPOSER (self));
 
@@ -208,7 +208,7 @@ pigeon_composer_save_draft_async (PigeonComposer *self, GAsyncReadyCallback call
       return;
     }
   self->save_again = FALSE;
-  account = pigeon_composer_get_account (self);
+  account = pigeon_composer_dup_account (self);
   if (account == NULL)
     {
       g_autoptr (GError) error =

@@ -83,7 +83,7 @@ struct _PigeonComposer
 };
 
 /* pigeon-composer.c */
-PigeonAccount *pigeon_composer_get_account (PigeonComposer *self);
+PigeonAccount *pigeon_composer_dup_account (PigeonComposer *self);
 char *pigeon_composer_dup_body (PigeonComposer *self);
 void pigeon_composer_close_now (PigeonComposer *self);
 void

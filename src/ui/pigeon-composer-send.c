@@ -288,7 +288,7 @@ outgoing_built_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 send_now (PigeonComposer *self)
 {
-  PigeonAccount *account = pigeon_composer_get_account (self);
+  g_autoptr (PigeonAccount) account = pigeon_composer_dup_account (self);
 
   if (account == NULL)
     {

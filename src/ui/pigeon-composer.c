@@ -16,61 +16,39 @@ G_DEFINE_FINAL_TYPE (PigeonComposer, pigeon_composer, ADW_TYPE_WINDOW)
 
 /* Accounts and identities */
 
+/* The account of the From field, or NULL when there is none. */
 PigeonAccount *
-pigeon_composer_get_account (PigeonComposer *self)
+pigeon_composer_dup_account (PigeonComposer *self)
 {
   GListModel *accounts = pigeon_engine_get_accounts (self->engine);
   guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->from_dropdown));
 
   if (position == GTK_INVALID_LIST_POSITION || position >= g_list_model_get_n_items (accounts))
     return NULL;
-  /* The model holds a reference for as long as the account exists. */
-  g_autoptr (PigeonAccount) account = g_list_model_get_item (accounts, position);
-  return account;
+  return g_list_model_get_item (accounts, position);
 }
 
+/* Selects the account with @address (else the one with @id); the first
+ * account when neither is there. */
 static void
-select_account (PigeonComposer *self, PigeonAccount *account)
+select_account (PigeonComposer *self, const char *address, gint64 id)
 {
   GListModel *accounts = pigeon_engine_get_accounts (self->engine);
-
-  for (guint i = 0; account != NULL && i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr (PigeonAccount) item = g_list_model_get_item (accounts, i);
-
-      if (item == account)
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->from_dropdown), i);
-    }
-}
-
-static PigeonAccount *
-find_account_by_address (PigeonComposer *self, const char *address)
-{
-  GListModel *accounts = pigeon_engine_get_accounts (self->engine);
-
-  for (guint i = 0; address != NULL && i < g_list_model_get_n_items (accounts); i++)
-    {
-      g_autoptr (PigeonAccount) item = g_list_model_get_item (accounts, i);
-
-      if (g_ascii_strcasecmp (pigeon_account_get_address (item), address) == 0)
-        return item;
-    }
-  return NULL;
-}
-
-static PigeonAccount *
-find_account_by_id (PigeonComposer *self, gint64 id)
-{
-  GListModel *accounts = pigeon_engine_get_accounts (self->engine);
+  guint by_id = GTK_INVALID_LIST_POSITION;
 
   for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
     {
       g_autoptr (PigeonAccount) item = g_list_model_get_item (accounts, i);
 
+      if (address != NULL && g_ascii_strcasecmp (pigeon_account_get_address (item), address) == 0)
+        {
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (self->from_dropdown), i);
+          return;
+        }
       if (pigeon_account_get_id (item) == id)
-        return item;
+        by_id = i;
     }
-  return NULL;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->from_dropdown), by_id != GTK_INVALID_LIST_POSITION ? by_id : 0);
 }
 
 static char *
@@ -145,7 +123,7 @@ set_body (PigeonComposer *self, const char *text)
 static char *
 dup_signature_block (PigeonComposer *self)
 {
-  PigeonAccount *account = pigeon_composer_get_account (self);
+  g_autoptr (PigeonAccount) account = pigeon_composer_dup_account (self);
   const char *signature = account != NULL ? pigeon_engine_get_signature (self->engine, account) : NULL;
 
   if (signature == NULL || *signature == '\0')
@@ -403,7 +381,8 @@ composer_new (GtkApplication *app, PigeonEngine *engine, PigeonAccount *account)
   pigeon_address_entry_set_store (PIGEON_ADDRESS_ENTRY (self->cc_entry), store);
   pigeon_address_entry_set_store (PIGEON_ADDRESS_ENTRY (self->bcc_entry), store);
   fill_identities (self);
-  select_account (self, account);
+  if (account != NULL)
+    select_account (self, pigeon_account_get_address (account), pigeon_account_get_id (account));
   pigeon_composer_remember (self);
   return self;
 }
@@ -568,7 +547,7 @@ open_reply (LoadData *data, PigeonEngine *engine, GBytes *raw)
   g_autofree char *signature = NULL;
   g_autofree char *body = NULL;
 
-  select_account (self, find_account_by_id (self, data->account_id));
+  select_account (self, NULL, data->account_id);
   signature = dup_signature_block (self);
   body = g_strconcat (signature, reply->body, NULL);
   fill_from_reply (self, reply, body);
@@ -579,9 +558,8 @@ pigeon_composer_open_draft (PigeonEngine *engine, GtkApplication *app, GBytes *r
 {
   g_autoptr (PigeonReply) draft = pigeon_reply_new_from_message (raw);
   PigeonComposer *self = composer_new (app, engine, NULL);
-  PigeonAccount *account = find_account_by_address (self, draft->from);
 
-  select_account (self, account != NULL ? account : find_account_by_id (self, account_id));
+  select_account (self, draft->from, account_id);
   /* The line break that builder_new() added. */
   if (g_str_has_suffix (draft->body, "\n"))
     draft->body[strlen (draft->body) - 1] = '\0';

@@ -302,6 +302,40 @@ test_reply (void)
   discard_composer (composer);
 }
 
+/* A stored message opened for editing (as from the Drafts folder): its
+ * fields and text come back as they are, from its account. */
+static void
+test_edit_stored_message (void)
+{
+  g_autoptr (GError) error = NULL;
+  PigeonAccount *work = pigeon_engine_find_account (engine, "Work");
+  g_autoptr (PigeonMessageList) found = pigeon_store_search (store, work, "subject:review", &error);
+  g_autoptr (PigeonMessage) message = NULL;
+  PigeonComposer *composer;
+  GtkDropDown *from;
+  g_autoptr (GtkStringObject) identity = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pigeon_ui_test_wait_for (list_is_loaded, found));
+  message = g_list_model_get_item (G_LIST_MODEL (found), 0);
+  pigeon_composer_present_draft_message (GTK_APPLICATION (app), engine, message);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+
+  g_assert_cmpuint (pigeon_address_entry_get_n_tokens (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"))),
+                    ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (template_child (composer, "subject_entry"))), ==,
+                   "Design review moved to Friday");
+  from = GTK_DROP_DOWN (template_child (composer, "from_dropdown"));
+  identity = g_list_model_get_item (gtk_drop_down_get_model (from), gtk_drop_down_get_selected (from));
+  g_assert_cmpstr (gtk_string_object_get_string (identity), ==, "Alice Liddell <alice@example.org>");
+  body = dup_body (composer);
+  g_assert_true (g_str_has_prefix (body, "Hi both,\n\nThe design review"));
+  g_assert_true (g_str_has_suffix (body, "Katherine"));
+  discard_composer (composer);
+}
+
 static gboolean
 widget_is_hidden (gpointer data)
 {
@@ -701,6 +735,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/tokens-and-groups", test_tokens_and_groups);
   g_test_add_func ("/ui/composer/mailto", test_mailto);
   g_test_add_func ("/ui/composer/reply", test_reply);
+  g_test_add_func ("/ui/composer/edit-stored-message", test_edit_stored_message);
   g_test_add_func ("/ui/composer/undo-send", test_undo_send);
   g_test_add_func ("/ui/composer/escape-asks", test_escape_asks);
   g_test_add_func ("/ui/composer/send-warnings", test_send_warnings);
