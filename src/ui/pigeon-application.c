@@ -120,7 +120,9 @@ static void
 ask_password (PigeonPasswordRequest *request, gpointer user_data)
 {
   PigeonApplication *self = user_data;
-  GtkWindow *parent = GTK_WINDOW (find_main_window (self));
+  PigeonWindow *main_window = find_main_window (self);
+  GtkWindow *parent =
+      main_window != NULL ? GTK_WINDOW (main_window) : gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *dialog = adw_message_dialog_new (parent, _ ("Password Needed"), NULL);
   GtkWidget *entry = gtk_password_entry_new ();
 
