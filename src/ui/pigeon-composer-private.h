@@ -67,6 +67,7 @@ struct _PigeonComposer
   char *in_reply_to;
   GStrv references;
   char *initial_body; /* what "no content" looks like */
+  char *signature;    /* the signature block in the text, or "" */
 
   gint64 draft_id;         /* 0 until the first save */
   guint autosave_id;       /* the pending autosave, or 0 */

@@ -118,17 +118,68 @@ set_body (PigeonComposer *self, const char *text)
   self->initial_body = g_strdup (text);
 }
 
-/* A new message: an empty line to write on, then the signature after
- * its "-- " line (RFC 3676 4.3). */
+/* The signature after its "-- " line (RFC 3676 4.3), with an empty line
+ * to write on before it; "" when the account has none. Kept in
+ * self->signature, so that another From can swap it. */
 static char *
 dup_signature_block (PigeonComposer *self)
 {
   g_autoptr (PigeonAccount) account = pigeon_composer_dup_account (self);
   const char *signature = account != NULL ? pigeon_engine_get_signature (self->engine, account) : NULL;
 
+  g_free (self->signature);
   if (signature == NULL || *signature == '\0')
-    return g_strdup ("");
-  return g_strconcat ("\n\n-- \n", signature, NULL);
+    self->signature = g_strdup ("");
+  else
+    self->signature = g_strconcat ("\n\n-- \n", signature, NULL);
+  return g_strdup (self->signature);
+}
+
+/* @text with its last @old replaced by @new; NULL when @old is not in it. */
+static char *
+replace_last (const char *text, const char *old, const char *new)
+{
+  const char *at = g_strrstr (text, old);
+
+  if (at == NULL)
+    return NULL;
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, new, at + strlen (old));
+}
+
+/* Another From: its signature takes the place of the one shown. */
+static void
+from_changed_cb (PigeonComposer *self)
+{
+  g_autofree char *old = g_steal_pointer (&self->signature);
+  g_autofree char *new = dup_signature_block (self);
+  g_autofree char *body = pigeon_composer_dup_body (self);
+  g_autofree char *swapped = NULL;
+
+  if (old != NULL && *old != '\0' && self->initial_body != NULL && (swapped = replace_last (body, old, new)) != NULL)
+    {
+      g_autofree char *initial = replace_last (self->initial_body, old, new);
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->body_view));
+      GtkTextIter cursor;
+      int offset;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &cursor, gtk_text_buffer_get_insert (buffer));
+      offset = gtk_text_iter_get_offset (&cursor);
+      gtk_text_buffer_set_text (buffer, swapped, -1);
+      gtk_text_buffer_get_iter_at_offset (buffer, &cursor, offset);
+      gtk_text_buffer_place_cursor (buffer, &cursor);
+      if (initial != NULL)
+        {
+          g_free (self->initial_body);
+          self->initial_body = g_steal_pointer (&initial);
+        }
+    }
+  else
+    {
+      /* No signature shown (or the user took it out): none is added. */
+      g_free (self->signature);
+      self->signature = g_strdup ("");
+    }
+  pigeon_composer_field_changed_cb (self);
 }
 
 /* Closing */
@@ -267,6 +318,7 @@ pigeon_composer_finalize (GObject *object)
   g_free (self->in_reply_to);
   g_strfreev (self->references);
   g_free (self->initial_body);
+  g_free (self->signature);
   g_clear_pointer (&self->outgoing, g_bytes_unref);
   g_clear_object (&self->outgoing_account);
   G_OBJECT_CLASS (pigeon_composer_parent_class)->finalize (object);
@@ -328,8 +380,7 @@ connect_changes (PigeonComposer *self)
   g_signal_connect_swapped (self->bcc_entry, "changed", G_CALLBACK (pigeon_composer_field_changed_cb), self);
   g_signal_connect_swapped (self->subject_entry, "changed", G_CALLBACK (pigeon_composer_field_changed_cb), self);
   g_signal_connect_swapped (buffer, "changed", G_CALLBACK (pigeon_composer_field_changed_cb), self);
-  g_signal_connect_swapped (self->from_dropdown, "notify::selected", G_CALLBACK (pigeon_composer_field_changed_cb),
-                            self);
+  g_signal_connect_swapped (self->from_dropdown, "notify::selected", G_CALLBACK (from_changed_cb), self);
   g_signal_connect (self->body_view, "paste-clipboard", G_CALLBACK (pigeon_composer_paste_clipboard_cb), self);
 }
 

@@ -336,6 +336,45 @@ test_edit_stored_message (void)
   discard_composer (composer);
 }
 
+/* The signature follows the From account, and an untouched message
+ * stays without content. */
+static void
+test_signature_follows_from (void)
+{
+  PigeonAccount *work = pigeon_engine_find_account (engine, "Work");
+  PigeonAccount *home = pigeon_engine_find_account (engine, "Home");
+  PigeonComposer *composer;
+  GtkDropDown *from;
+  g_autofree char *work_body = NULL;
+  g_autofree char *home_body = NULL;
+  g_autofree char *edited_body = NULL;
+
+  pigeon_engine_set_signature (engine, work, "Alice\nWork Ltd");
+  pigeon_engine_set_signature (engine, home, "Ally");
+  composer = pigeon_composer_open (GTK_APPLICATION (app), engine, work);
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, composer));
+  from = GTK_DROP_DOWN (template_child (composer, "from_dropdown"));
+  work_body = dup_body (composer);
+  g_assert_cmpstr (work_body, ==, "\n\n-- \nAlice\nWork Ltd");
+  g_assert_false (pigeon_composer_has_content (composer));
+
+  gtk_drop_down_set_selected (from, gtk_drop_down_get_selected (from) == 0 ? 1 : 0);
+  home_body = dup_body (composer);
+  g_assert_cmpstr (home_body, ==, "\n\n-- \nAlly");
+  g_assert_false (pigeon_composer_has_content (composer));
+
+  /* What the user wrote stays; only the signature changes. */
+  set_body (composer, "Hi!\n\n-- \nAlly");
+  gtk_drop_down_set_selected (from, gtk_drop_down_get_selected (from) == 0 ? 1 : 0);
+  edited_body = dup_body (composer);
+  g_assert_cmpstr (edited_body, ==, "Hi!\n\n-- \nAlice\nWork Ltd");
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (composer), "composer-signature.png");
+  discard_composer (composer);
+  pigeon_engine_set_signature (engine, work, NULL);
+  pigeon_engine_set_signature (engine, home, NULL);
+}
+
 static gboolean
 widget_is_hidden (gpointer data)
 {
@@ -734,6 +773,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/drop-files", test_drop_files);
   g_test_add_func ("/ui/composer/tokens-and-groups", test_tokens_and_groups);
   g_test_add_func ("/ui/composer/mailto", test_mailto);
+  g_test_add_func ("/ui/composer/signature-follows-from", test_signature_follows_from);
   g_test_add_func ("/ui/composer/reply", test_reply);
   g_test_add_func ("/ui/composer/edit-stored-message", test_edit_stored_message);
   g_test_add_func ("/ui/composer/undo-send", test_undo_send);
