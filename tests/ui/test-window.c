@@ -177,11 +177,20 @@ test_actions_and_shortcuts (void)
   g_auto (GStrv) quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_auto (GStrv) help_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
   GtkWidget *about = NULL;
+  GtkWidget *overlay;
 
   g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
   g_assert_true (g_strv_contains ((const char *const *) help_accels, "<Control>question"));
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   assert_window_actions (window);
+
+  /* The shortcuts window lists the message actions. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, overlay));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (overlay, "shortcuts.png");
+  gtk_widget_set_visible (overlay, FALSE);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_assert_true (pigeon_ui_test_wait_for (about_window_shown, &about));
