@@ -116,6 +116,31 @@ pigeon_message_row_update_flag (PigeonMessageRow *self, gboolean flagged)
     gtk_widget_remove_css_class (button, "warning");
 }
 
+/* A screen reader reads the row as one sentence, then its states. */
+static void
+pigeon_message_row_update_accessible (PigeonMessageRow *self, const char *sender, const char *subject, const char *date)
+{
+  g_autoptr (GStrvBuilder) states = g_strv_builder_new ();
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *description = NULL;
+
+  /* TRANSLATORS: a message as a screen reader reads it: sender, subject and date */
+  label = g_strdup_printf (_ ("%s, %s, %s"), sender, subject, date);
+  if (pigeon_message_get_unread (self->message))
+    g_strv_builder_add (states, _ ("Unread"));
+  if (pigeon_message_get_flagged (self->message))
+    g_strv_builder_add (states, _ ("Flagged"));
+  if (pigeon_message_get_has_attachments (self->message))
+    g_strv_builder_add (states, _ ("Has attachments"));
+  parts = g_strv_builder_end (states);
+  /* TRANSLATORS: the separator between a message's states ("Unread, Flagged") */
+  description = g_strjoinv (_ (", "), parts);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
 static void
 pigeon_message_row_update (PigeonMessageRow *self)
 {
@@ -133,10 +158,14 @@ pigeon_message_row_update (PigeonMessageRow *self)
 
   gtk_label_set_text (self->sender_label, sender);
   gtk_label_set_text (self->date_label, date);
-  gtk_label_set_text (self->subject_label, subject != NULL && *subject != '\0' ? subject : _ ("(No Subject)"));
+  if (subject == NULL || *subject == '\0')
+    subject = _ ("(No Subject)");
+
+  gtk_label_set_text (self->subject_label, subject);
   gtk_widget_set_visible (GTK_WIDGET (self->attachment_icon), pigeon_message_get_has_attachments (self->message));
   pigeon_message_row_update_unread (self, pigeon_message_get_unread (self->message));
   pigeon_message_row_update_flag (self, pigeon_message_get_flagged (self->message));
+  pigeon_message_row_update_accessible (self, sender, subject, date);
 }
 
 static void

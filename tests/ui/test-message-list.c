@@ -809,12 +809,39 @@ test_large_folder (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (pigeon_message_get_subject (shown_message (fixture, 0)), ==, "Offer number 100000");
 }
 
+/* Today the time, this year the day, before that the whole date. */
+static void
+test_row_formats (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) now = g_date_time_new (utc, 2026, 11, 28, 18, 0, 0);
+  g_autoptr (GDateTime) morning = g_date_time_new (utc, 2026, 11, 28, 9, 5, 0);
+  g_autoptr (GDateTime) march = g_date_time_new (utc, 2026, 3, 3, 12, 0, 0);
+  g_autoptr (GDateTime) older = g_date_time_new (utc, 2024, 12, 31, 23, 0, 0);
+  g_autofree char *today = pigeon_message_row_format_date (g_date_time_to_unix (morning), now);
+  g_autofree char *this_year = pigeon_message_row_format_date (g_date_time_to_unix (march), now);
+  g_autofree char *long_ago = pigeon_message_row_format_date (g_date_time_to_unix (older), now);
+  g_autofree char *unknown = pigeon_message_row_format_date (0, now);
+  g_autofree char *named = pigeon_message_row_format_sender ("\"Hopper, Grace\" <grace@example.org>, bob@example.org");
+  g_autofree char *bare = pigeon_message_row_format_sender ("grace@example.org");
+  g_autofree char *nobody = pigeon_message_row_format_sender (NULL);
+
+  g_assert_cmpstr (today, ==, "09:05");
+  g_assert_cmpstr (this_year, ==, "Mar 3");
+  g_assert_cmpstr (long_ago, ==, "2024-12-31");
+  g_assert_cmpstr (unknown, ==, "");
+  g_assert_cmpstr (named, ==, "Hopper, Grace");
+  g_assert_cmpstr (bare, ==, "grace@example.org");
+  g_assert_cmpstr (nobody, ==, "Unknown Sender");
+}
+
 int
 main (int argc, char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  g_test_add_func ("/message-list/row-formats", test_row_formats);
   g_test_add ("/message-list/folder-in-date-order", Fixture, NULL, fixture_set_up, test_folder_in_date_order,
               fixture_tear_down);
   g_test_add ("/message-list/flag-change-updates-row", Fixture, NULL, fixture_set_up, test_flag_change_updates_row,
