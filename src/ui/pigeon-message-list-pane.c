@@ -181,6 +181,14 @@ pigeon_message_list_pane_get_selection (PigeonMessageListPane *self)
   return messages;
 }
 
+static guint
+pigeon_message_list_pane_get_first_selected (PigeonMessageListPane *self)
+{
+  g_autoptr (GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  return gtk_bitset_get_minimum (selected);
+}
+
 /* What the actions work on: in the conversation view, a selected row
  * stands for every message of its conversation in the list. */
 static GPtrArray *
@@ -734,6 +742,9 @@ typedef struct
   guint pending;
   guint n_messages;
   GError *error;
+  /* Where the selection started, to select what comes next there. */
+  GtkSelectionModel *selection;
+  guint position;
 } OperationData;
 
 static void
@@ -741,6 +752,7 @@ operation_data_free (OperationData *data)
 {
   g_object_unref (data->self);
   g_clear_object (&data->target);
+  g_clear_object (&data->selection);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -780,6 +792,22 @@ operation_done_text (OperationData *data)
     }
 }
 
+/* The rows left the list: the one that took their place is selected, so
+ * that the reader goes on to the next message, as in other mail clients. */
+static void
+pigeon_message_list_pane_select_next (PigeonMessageListPane *self, GtkSelectionModel *was, guint position)
+{
+  g_autoptr (GtkBitset) selected = NULL;
+  guint n;
+
+  if (was == NULL || GTK_SELECTION_MODEL (self->selection) != was)
+    return;
+  selected = gtk_selection_model_get_selection (was);
+  n = g_list_model_get_n_items (G_LIST_MODEL (was));
+  if (gtk_bitset_is_empty (selected) && n > 0)
+    gtk_selection_model_select_item (was, MIN (position, n - 1), TRUE);
+}
+
 static void
 pigeon_message_list_pane_operation_done (OperationData *data)
 {
@@ -792,6 +820,7 @@ pigeon_message_list_pane_operation_done (OperationData *data)
       return;
     }
 
+  pigeon_message_list_pane_select_next (data->self, data->selection, data->position);
   text = operation_done_text (data);
   toast = toast_new_plain (text);
   /* Deleting in the Trash is for good, and the engine has nothing to undo. */
@@ -864,6 +893,8 @@ pigeon_message_list_pane_run (PigeonMessageListPane *self, Operation operation, 
   data->self = g_object_ref (self);
   data->operation = operation;
   data->target = target != NULL ? g_object_ref (target) : NULL;
+  data->selection = GTK_SELECTION_MODEL (g_object_ref (self->selection));
+  data->position = pigeon_message_list_pane_get_first_selected (self);
   /* One extra count, dropped below, so that no callback finishes early. */
   data->pending = 1;
   g_hash_table_iter_init (&iter, groups);

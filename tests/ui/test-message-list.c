@@ -406,6 +406,9 @@ test_delete (Fixture *fixture, gconstpointer data)
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "message-list-deleted.png");
   g_assert_cmpuint (pigeon_folder_get_total (work_folder (fixture, "Trash")), ==, 1);
+
+  /* The next message takes the deleted one's place in the reader. */
+  g_assert_true (pigeon_message_list_pane_get_selected_message (fixture->pane) == shown_message (fixture, 1));
 }
 
 static void
