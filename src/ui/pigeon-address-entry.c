@@ -594,7 +594,9 @@ setup_text (PigeonAddressEntry *self)
 
   self->text = gtk_text_new ();
   gtk_widget_set_hexpand (self->text, TRUE);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->text), 16);
+  /* Narrow: the flow box lines its children up in columns, and the
+   * field takes the first column of the line it wraps to. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->text), 6);
   gtk_widget_set_valign (self->text, GTK_ALIGN_CENTER);
   g_signal_connect (self->text, "changed", G_CALLBACK (text_changed_cb), self);
   g_signal_connect (self->text, "activate", G_CALLBACK (text_activate_cb), self);
