@@ -31,6 +31,7 @@ struct _PigeonAccountSetup
   PigeonEngine *engine;
   PigeonEngine *test_engine;
   GCancellable *cancellable;
+  GCancellable *discovery; /* the running discovery, which manual setup stops */
   PigeonAccount *account;
   char *servers_address; /* the address the servers page was filled for */
   char *rejected_host;
@@ -215,7 +216,9 @@ discovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *missing = NULL;
 
   found = pigeon_autodiscover_discover_finish (PIGEON_AUTODISCOVER (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Cancelled, or the person went on to enter the servers by hand. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "discovering") != 0)
     return;
   fill_servers (self, found);
   if (found == NULL)
@@ -256,7 +259,9 @@ start_discovery (PigeonAccountSetup *self)
 
   adw_status_page_set_description (self->discovering_page, description);
   show_page (self, "discovering");
-  pigeon_autodiscover_discover_async (autodiscover, address, self->cancellable, discovered_cb, g_object_ref (self));
+  g_clear_object (&self->discovery);
+  self->discovery = g_cancellable_new ();
+  pigeon_autodiscover_discover_async (autodiscover, address, self->discovery, discovered_cb, g_object_ref (self));
 }
 
 /* Builds the account from the forms; the engine checks it again. */
@@ -517,10 +522,16 @@ static void
 manual_activated (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   PigeonAccountSetup *self = PIGEON_ACCOUNT_SETUP (widget);
+  g_autofree char *address = NULL;
 
   if (!check_identity (self))
     return;
-  fill_servers (self, NULL);
+  if (self->discovery != NULL)
+    g_cancellable_cancel (self->discovery);
+  address = row_text (self->address_row);
+  /* What the person already entered for this address stays. */
+  if (g_strcmp0 (address, self->servers_address) != 0)
+    fill_servers (self, NULL);
   show_servers_messages (self, NULL, NULL);
   show_page (self, "servers");
   gtk_widget_grab_focus (GTK_WIDGET (self->incoming_host_row));
@@ -609,6 +620,8 @@ pigeon_account_setup_dispose (GObject *object)
   PigeonAccountSetup *self = PIGEON_ACCOUNT_SETUP (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->discovery != NULL)
+    g_cancellable_cancel (self->discovery);
   clear_test_engine (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PIGEON_TYPE_ACCOUNT_SETUP);
   g_clear_object (&self->account);
@@ -623,6 +636,7 @@ pigeon_account_setup_finalize (GObject *object)
   PigeonAccountSetup *self = PIGEON_ACCOUNT_SETUP (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->discovery);
   g_free (self->servers_address);
   g_free (self->rejected_host);
   g_free (self->rejected_fingerprint);
