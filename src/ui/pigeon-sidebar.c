@@ -26,7 +26,10 @@ struct _PigeonSidebar
   GtkTreeListModel *tree;
   GtkSingleSelection *selection;
   GtkWidget *scroller;
-  GHashTable *states; /* account id -> AccountState */
+  GHashTable *states;       /* account id -> AccountState */
+  GPtrArray *inboxes;       /* every account's top-level Inbox, for All Inboxes */
+  GHashTable *folder_lists; /* the folder lists whose items-changed is connected */
+  guint all_unread;
 };
 
 G_DEFINE_FINAL_TYPE (PigeonSidebar, pigeon_sidebar, GTK_TYPE_WIDGET)
@@ -37,6 +40,7 @@ enum
   SIGNAL_MESSAGES_DROPPED,
   SIGNAL_FIX_ACCOUNT_ERROR,
   SIGNAL_ACCOUNT_STATE_CHANGED,
+  SIGNAL_ALL_UNREAD_CHANGED,
   N_SIGNALS
 };
 
@@ -222,6 +226,21 @@ account_state_changed_cb (PigeonSidebar *self, PigeonAccount *account, gpointer 
 }
 
 static void
+row_show_all_unread (Row *row)
+{
+  g_autofree char *text = g_strdup_printf ("%u", row->sidebar->all_unread);
+
+  gtk_label_set_text (GTK_LABEL (row->count), text);
+  gtk_widget_set_visible (row->count, row->sidebar->all_unread > 0);
+}
+
+static void
+all_unread_changed_cb (PigeonSidebar *self, gpointer user_data)
+{
+  row_show_all_unread (user_data);
+}
+
+static void
 error_button_clicked_cb (GtkButton *button, gpointer user_data)
 {
   Row *row = user_data;
@@ -328,6 +347,8 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user
     {
       gtk_image_set_from_icon_name (GTK_IMAGE (row->icon), "mail-send-receive-symbolic");
       gtk_label_set_text (GTK_LABEL (row->label), _ ("All Inboxes"));
+      row->state_handler = g_signal_connect (self, "all-unread-changed", G_CALLBACK (all_unread_changed_cb), row);
+      row_show_all_unread (row);
     }
   else if (PIGEON_IS_ACCOUNT (row->item))
     bind_account (row, PIGEON_ACCOUNT (row->item));
@@ -412,6 +433,68 @@ busy_cb (PigeonEngine *engine, GParamSpec *pspec, gpointer user_data)
     }
 }
 
+/* The All Inboxes count: the sum of the Inboxes' unread counts */
+
+static void
+update_all_unread (PigeonSidebar *self)
+{
+  guint sum = 0;
+
+  for (guint i = 0; i < self->inboxes->len; i++)
+    sum += pigeon_folder_get_unread (self->inboxes->pdata[i]);
+  if (sum == self->all_unread)
+    return;
+  self->all_unread = sum;
+  g_signal_emit (self, signals[SIGNAL_ALL_UNREAD_CHANGED], 0);
+}
+
+static void watch_folder_list (PigeonSidebar *self, GListModel *list);
+
+static void
+find_inboxes (PigeonSidebar *self)
+{
+  GListModel *accounts = pigeon_engine_get_accounts (self->engine);
+  PigeonStore *store = pigeon_engine_get_store (self->engine);
+
+  for (guint i = 0; i < self->inboxes->len; i++)
+    g_signal_handlers_disconnect_by_func (self->inboxes->pdata[i], update_all_unread, self);
+  g_ptr_array_set_size (self->inboxes, 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr (PigeonAccount) account = g_list_model_get_item (accounts, i);
+      GListModel *folders = pigeon_store_get_folders (store, account);
+
+      watch_folder_list (self, folders);
+      for (guint j = 0; j < g_list_model_get_n_items (folders); j++)
+        {
+          g_autoptr (PigeonFolder) folder = g_list_model_get_item (folders, j);
+
+          if (pigeon_folder_get_role (folder) != PIGEON_FOLDER_ROLE_INBOX)
+            continue;
+          g_signal_connect_swapped (folder, "notify::unread", G_CALLBACK (update_all_unread), self);
+          g_ptr_array_add (self->inboxes, g_steal_pointer (&folder));
+        }
+    }
+  update_all_unread (self);
+}
+
+static void
+folder_list_changed_cb (GListModel *list, guint position, guint removed, guint added, gpointer user_data)
+{
+  find_inboxes (user_data);
+}
+
+/* Accounts and Inboxes come and go: each change finds the Inboxes again. */
+static void
+watch_folder_list (PigeonSidebar *self, GListModel *list)
+{
+  if (g_hash_table_contains (self->folder_lists, list))
+    return;
+  g_hash_table_add (self->folder_lists, g_object_ref (list));
+  g_signal_connect (list, "items-changed", G_CALLBACK (folder_list_changed_cb), self);
+}
+
 /* Public API */
 
 GtkWidget *
@@ -438,6 +521,9 @@ pigeon_sidebar_new (PigeonEngine *engine)
   gtk_accessible_update_property (GTK_ACCESSIBLE (list_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Folders"), -1);
   g_signal_connect (list_view, "activate", G_CALLBACK (activate_cb), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), list_view);
+
+  watch_folder_list (self, pigeon_engine_get_accounts (engine));
+  find_inboxes (self);
 
   g_signal_connect_object (engine, "progress", G_CALLBACK (progress_cb), self, 0);
   g_signal_connect_object (engine, "account-error", G_CALLBACK (account_error_cb), self, 0);
@@ -548,6 +634,19 @@ pigeon_sidebar_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->tree);
   g_clear_object (&self->all_inboxes);
+  for (guint i = 0; i < self->inboxes->len; i++)
+    g_signal_handlers_disconnect_by_func (self->inboxes->pdata[i], update_all_unread, self);
+  g_ptr_array_set_size (self->inboxes, 0);
+  if (self->folder_lists != NULL)
+    {
+      GHashTableIter iter;
+      gpointer list;
+
+      g_hash_table_iter_init (&iter, self->folder_lists);
+      while (g_hash_table_iter_next (&iter, &list, NULL))
+        g_signal_handlers_disconnect_by_data (list, self);
+    }
+  g_clear_pointer (&self->folder_lists, g_hash_table_destroy);
   g_clear_object (&self->engine);
 
   G_OBJECT_CLASS (pigeon_sidebar_parent_class)->dispose (object);
@@ -559,6 +658,7 @@ pigeon_sidebar_finalize (GObject *object)
   PigeonSidebar *self = PIGEON_SIDEBAR (object);
 
   g_hash_table_destroy (self->states);
+  g_ptr_array_unref (self->inboxes);
 
   G_OBJECT_CLASS (pigeon_sidebar_parent_class)->finalize (object);
 }
@@ -584,6 +684,10 @@ pigeon_sidebar_class_init (PigeonSidebarClass *klass)
       g_signal_new ("account-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                     G_TYPE_NONE, 1, PIGEON_TYPE_ACCOUNT);
 
+  /* Private: tells the All Inboxes row its new count. */
+  signals[SIGNAL_ALL_UNREAD_CHANGED] = g_signal_new ("all-unread-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "pigeon-sidebar");
 }
@@ -593,6 +697,8 @@ pigeon_sidebar_init (PigeonSidebar *self)
 {
   self->all_inboxes = g_object_new (G_TYPE_OBJECT, NULL);
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, account_state_free);
+  self->inboxes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->folder_lists = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));

@@ -146,6 +146,51 @@ sidebar_rows (PigeonSidebar *sidebar)
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
+static gboolean
+sidebar_shows_five (gpointer data)
+{
+  return shows_label (data, "5");
+}
+
+static gboolean
+sidebar_shows_six (gpointer data)
+{
+  return shows_label (data, "6");
+}
+
+static gboolean
+flag_write_done (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+flags_set_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  pigeon_store_write_finish (PIGEON_STORE (source), result, NULL, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Marks the oldest message of Home's Inbox (one of its two unread) read,
+ * or unread again. */
+static void
+set_read_in_home_inbox (gboolean read)
+{
+  PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Home", "Inbox");
+  g_autoptr (PigeonMessageList) list = pigeon_store_list_folder (store, inbox, PIGEON_SORT_DATE, FALSE, NULL);
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean done = FALSE;
+
+  g_ptr_array_add (messages, g_list_model_get_item (G_LIST_MODEL (list), 0));
+  g_assert_cmpstr (pigeon_message_get_subject (messages->pdata[0]), ==, "Your invoice for November");
+  pigeon_store_set_flags_async (store, messages, read ? PIGEON_MESSAGE_SEEN : 0, read ? 0 : PIGEON_MESSAGE_SEEN, NULL,
+                                flags_set_cb, &done);
+  g_assert_true (pigeon_ui_test_wait_for (flag_write_done, &done));
+}
+
 static void
 test_sidebar (void)
 {
@@ -168,6 +213,12 @@ test_sidebar (void)
   g_assert_true (shows_label (GTK_WIDGET (sidebar), "Pigeon"));
   g_assert_true (shows_label (GTK_WIDGET (sidebar), "4"));
   g_assert_true (shows_label (GTK_WIDGET (sidebar), "2"));
+  /* All Inboxes counts the unread messages of both Inboxes, live. */
+  g_assert_true (shows_label (GTK_WIDGET (sidebar), "6"));
+  set_read_in_home_inbox (TRUE);
+  g_assert_true (pigeon_ui_test_wait_for (sidebar_shows_five, sidebar));
+  set_read_in_home_inbox (FALSE);
+  g_assert_true (pigeon_ui_test_wait_for (sidebar_shows_six, sidebar));
 
   close_window (GTK_WINDOW (window));
 }
