@@ -68,6 +68,7 @@ struct _PigeonAccountSetup
   GtkSpinner *testing_spinner;
   AdwStatusPage *certificate_page;
   GtkLabel *fingerprint_label;
+  GtkWidget *reject_button;
   AdwStatusPage *done_page;
 };
 
@@ -405,6 +406,8 @@ ask_about_certificate (PigeonAccountSetup *self)
   adw_status_page_set_description (self->certificate_page, description);
   gtk_label_set_text (self->fingerprint_label, self->rejected_fingerprint);
   show_page (self, "certificate");
+  /* The safe answer has the focus, not the (selectable) fingerprint. */
+  gtk_widget_grab_focus (self->reject_button);
 }
 
 /* A wrong password is fixed on the identity page; anything else on the
@@ -684,6 +687,7 @@ pigeon_account_setup_class_init (PigeonAccountSetupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PigeonAccountSetup, testing_spinner);
   gtk_widget_class_bind_template_child (widget_class, PigeonAccountSetup, certificate_page);
   gtk_widget_class_bind_template_child (widget_class, PigeonAccountSetup, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, PigeonAccountSetup, reject_button);
   gtk_widget_class_bind_template_child (widget_class, PigeonAccountSetup, done_page);
 
   gtk_widget_class_install_action (widget_class, "setup.next", NULL, next_activated);

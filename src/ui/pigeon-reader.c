@@ -11,6 +11,9 @@
 #include "pigeon-attachment-bar.h"
 #include "pigeon-composer.h"
 #include "pigeon-html-sanitizer.h"
+#ifdef HAVE_WEBKIT
+#include "pigeon-html-view.h"
+#endif
 #include "pigeon-mime.h"
 #include "pigeon-plain-text.h"
 #include "pigeon-reader.h"
@@ -31,6 +34,12 @@ struct _PigeonReader
   double click_x;
   double click_y;
 
+  /* The shown message, parsed, and the ids of messages whose remote
+   * content the person chose to see in this session. */
+  PigeonMimeMessage *mime;
+  GHashTable *remote_allowed;
+  GtkWidget *html_view;
+
   /* Template children */
   GtkStack *stack;
   GtkSpinner *spinner;
@@ -39,6 +48,9 @@ struct _PigeonReader
   GtkLabel *subject_label;
   GtkGrid *header_grid;
   GtkBox *body_box;
+  GtkInfoBar *remote_bar;
+  GtkStack *body_stack;
+  GtkBox *html_box;
   PigeonAttachmentBar *attachment_bar;
 };
 
@@ -260,18 +272,23 @@ show_headers (PigeonReader *self, PigeonMimeMessage *mime)
 
 /* Body -------------------------------------------------------------------- */
 
-static gboolean
-activate_link_cb (GtkLabel *label, const char *uri, gpointer user_data)
+/* @uri is http, https or mailto: the text markup only makes those
+ * (pigeon_plain_text_to_markup()), and the HTML view only passes those. */
+static void
+open_uri (PigeonReader *self, const char *uri)
 {
-  PigeonReader *self = PIGEON_READER (user_data);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  /* The markup only ever holds http, https and mailto links, made by
-   * pigeon_plain_text_to_markup(). */
   if (g_ascii_strncasecmp (uri, "mailto:", 7) == 0)
     compose_to (self, uri);
   else
     gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+}
+
+static gboolean
+activate_link_cb (GtkLabel *label, const char *uri, gpointer user_data)
+{
+  open_uri (PIGEON_READER (user_data), uri);
   return TRUE;
 }
 
@@ -364,10 +381,21 @@ is_text_body (PigeonMimePart *part)
   return pigeon_mime_part_is_type (part, "text", "plain") || pigeon_mime_part_is_type (part, "text", "html");
 }
 
+/* The body type we render best: HTML in the web view when there is one,
+ * else plain text. */
+static gboolean
+is_preferred_body (PigeonMimePart *part)
+{
+#ifdef HAVE_WEBKIT
+  return pigeon_mime_part_is_type (part, "text", "html");
+#else
+  return pigeon_mime_part_is_type (part, "text", "plain");
+#endif
+}
+
 /* RFC 2046 5.1.4: the alternatives come in increasing order of
- * faithfulness. With no HTML view, the last plain text one is the most
- * faithful one we render well; HTML is only read as text when there is
- * no plain version. */
+ * faithfulness, so the last one we render best wins; another text type
+ * is taken only when there is nothing better. */
 static PigeonMimePart *
 choose_alternative (PigeonMimePart *part)
 {
@@ -377,9 +405,9 @@ choose_alternative (PigeonMimePart *part)
     {
       PigeonMimePart *child = pigeon_mime_part_get_child (part, i);
 
-      if (pigeon_mime_part_is_type (child, "text", "plain") || pigeon_mime_part_is_multipart (child))
+      if (is_preferred_body (child) || pigeon_mime_part_is_multipart (child))
         chosen = child;
-      else if (chosen == NULL && pigeon_mime_part_is_type (child, "text", "html"))
+      else if (chosen == NULL && is_text_body (child))
         chosen = child;
     }
   return chosen;
@@ -446,6 +474,106 @@ schedule_mark_read (PigeonReader *self)
     self->mark_read_id = g_timeout_add_seconds (delay, mark_read_cb, self);
 }
 
+#ifdef HAVE_WEBKIT
+static void
+html_open_uri_cb (PigeonHtmlView *view, const char *uri, gpointer user_data)
+{
+  open_uri (PIGEON_READER (user_data), uri);
+}
+
+/* The sender's address, lower-case, as trusted-senders keeps it. */
+static char *
+dup_sender_address (PigeonMimeMessage *mime)
+{
+  g_autoptr (GPtrArray) from = pigeon_mime_message_get_addresses (mime, "From");
+  const PigeonMimeAddress *first = from->len > 0 ? g_ptr_array_index (from, 0) : NULL;
+
+  return first != NULL && first->address != NULL ? g_ascii_strdown (first->address, -1) : NULL;
+}
+
+static gboolean
+remote_content_allowed (PigeonReader *self)
+{
+  gint64 id = pigeon_message_get_id (self->message);
+  g_auto (GStrv) trusted = g_settings_get_strv (self->settings, "trusted-senders");
+  g_autofree char *sender = dup_sender_address (self->mime);
+
+  return g_hash_table_contains (self->remote_allowed, &id) ||
+         (sender != NULL && g_strv_contains ((const char *const *) trusted, sender));
+}
+
+/* One document of all the bodies: HTML as it came (the view sanitises
+ * it), plain text escaped in a <pre>. */
+static char *
+bodies_to_html (GPtrArray *bodies)
+{
+  GString *html = g_string_new (NULL);
+
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      PigeonMimePart *part = g_ptr_array_index (bodies, i);
+      g_autofree char *text = pigeon_mime_part_get_text (part, NULL);
+      g_autofree char *escaped = NULL;
+
+      if (text == NULL)
+        continue;
+      if (pigeon_mime_part_is_type (part, "text", "html"))
+        {
+          g_string_append (html, text);
+          continue;
+        }
+      escaped = g_markup_escape_text (text, -1);
+      g_string_append_printf (html, "<pre style=\"white-space: pre-wrap\">%s</pre>", escaped);
+    }
+  return g_string_free (html, FALSE);
+}
+
+static gboolean
+show_html_bodies (PigeonReader *self, GPtrArray *bodies)
+{
+  g_autofree char *html = NULL;
+  gboolean has_html = FALSE;
+  gboolean allowed;
+  gboolean blocked;
+
+  for (guint i = 0; i < bodies->len && !has_html; i++)
+    has_html = pigeon_mime_part_is_type (g_ptr_array_index (bodies, i), "text", "html");
+  if (!has_html)
+    return FALSE;
+  if (self->html_view == NULL)
+    {
+      self->html_view = pigeon_html_view_new ();
+      gtk_widget_set_vexpand (self->html_view, TRUE);
+      g_signal_connect (self->html_view, "open-uri", G_CALLBACK (html_open_uri_cb), self);
+      gtk_box_append (self->html_box, self->html_view);
+    }
+  html = bodies_to_html (bodies);
+  allowed = remote_content_allowed (self);
+  blocked = pigeon_html_view_show (PIGEON_HTML_VIEW (self->html_view), self->mime, html, allowed);
+  gtk_info_bar_set_revealed (self->remote_bar, blocked && !allowed);
+  gtk_stack_set_visible_child_name (self->body_stack, "html");
+  return TRUE;
+}
+#endif
+
+static void
+show_bodies (PigeonReader *self, GPtrArray *bodies)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->body_box))) != NULL)
+    gtk_box_remove (self->body_box, child);
+#ifdef HAVE_WEBKIT
+  if (show_html_bodies (self, bodies))
+    return;
+#endif
+  gtk_info_bar_set_revealed (self->remote_bar, FALSE);
+  for (guint i = 0; i < bodies->len; i++)
+    show_body_part (self, g_ptr_array_index (bodies, i));
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  gtk_stack_set_visible_child_name (self->body_stack, "text");
+}
+
 /* The header and body widgets are made anew for each message. GTK 4.8
  * trips over a focused widget that goes away this way (a critical during
  * the next layout), so the focus leaves them first. */
@@ -462,24 +590,69 @@ release_focus (PigeonReader *self)
 static void
 show_message (PigeonReader *self, GBytes *body)
 {
-  g_autoptr (PigeonMimeMessage) mime = pigeon_mime_message_new_from_bytes (body, NULL);
   Contents contents = { g_ptr_array_new_with_free_func (g_object_unref),
                         g_ptr_array_new_with_free_func (g_object_unref) };
-  GtkWidget *child;
 
-  collect_parts (pigeon_mime_message_get_root (mime), &contents);
+  g_clear_object (&self->mime);
+  self->mime = pigeon_mime_message_new_from_bytes (body, NULL);
+  collect_parts (pigeon_mime_message_get_root (self->mime), &contents);
   release_focus (self);
-  show_headers (self, mime);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->body_box))) != NULL)
-    gtk_box_remove (self->body_box, child);
-  for (guint i = 0; i < contents.bodies->len; i++)
-    show_body_part (self, g_ptr_array_index (contents.bodies, i));
+  show_headers (self, self->mime);
+  show_bodies (self, contents.bodies);
   pigeon_attachment_bar_set_parts (self->attachment_bar, contents.attachments);
   contents_clear (&contents);
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   gtk_stack_set_visible_child_name (self->stack, "message");
   schedule_mark_read (self);
 }
+
+#ifdef HAVE_WEBKIT
+/* Shows the current message's body again, after a remote content choice. */
+static void
+show_bodies_again (PigeonReader *self)
+{
+  Contents contents = { g_ptr_array_new_with_free_func (g_object_unref),
+                        g_ptr_array_new_with_free_func (g_object_unref) };
+
+  collect_parts (pigeon_mime_message_get_root (self->mime), &contents);
+  show_bodies (self, contents.bodies);
+  contents_clear (&contents);
+}
+
+static void
+show_remote_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PigeonReader *self = PIGEON_READER (widget);
+  gint64 id;
+
+  if (self->message == NULL || self->mime == NULL)
+    return;
+  id = pigeon_message_get_id (self->message);
+  g_hash_table_add (self->remote_allowed, g_memdup2 (&id, sizeof id));
+  show_bodies_again (self);
+}
+
+static void
+trust_sender_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  PigeonReader *self = PIGEON_READER (widget);
+  g_autofree char *sender = NULL;
+  g_auto (GStrv) trusted = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) updated = NULL;
+
+  if (self->mime == NULL || (sender = dup_sender_address (self->mime)) == NULL)
+    return;
+  trusted = g_settings_get_strv (self->settings, "trusted-senders");
+  if (!g_strv_contains ((const char *const *) trusted, sender))
+    {
+      g_strv_builder_addv (builder, (const char **) trusted);
+      g_strv_builder_add (builder, sender);
+      updated = g_strv_builder_end (builder);
+      g_settings_set_strv (self->settings, "trusted-senders", (const char *const *) updated);
+    }
+  show_bodies_again (self);
+}
+#endif
 
 typedef struct
 {
@@ -583,8 +756,10 @@ pigeon_reader_dispose (GObject *object)
   g_clear_pointer (&self->address_menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), PIGEON_TYPE_READER);
   g_clear_object (&self->message);
+  g_clear_object (&self->mime);
   g_clear_object (&self->engine);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->remote_allowed, g_hash_table_unref);
 
   G_OBJECT_CLASS (pigeon_reader_parent_class)->dispose (object);
 }
@@ -616,10 +791,17 @@ pigeon_reader_class_init (PigeonReaderClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PigeonReader, subject_label);
   gtk_widget_class_bind_template_child (widget_class, PigeonReader, header_grid);
   gtk_widget_class_bind_template_child (widget_class, PigeonReader, body_box);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, remote_bar);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, body_stack);
+  gtk_widget_class_bind_template_child (widget_class, PigeonReader, html_box);
   gtk_widget_class_bind_template_child (widget_class, PigeonReader, attachment_bar);
   gtk_widget_class_install_action (widget_class, "reader.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "reader.copy-address", "s", copy_address_action);
   gtk_widget_class_install_action (widget_class, "reader.compose-to", "s", compose_to_action);
+#ifdef HAVE_WEBKIT
+  gtk_widget_class_install_action (widget_class, "reader.show-remote", NULL, show_remote_action);
+  gtk_widget_class_install_action (widget_class, "reader.trust-sender", NULL, trust_sender_action);
+#endif
   widget_class->measure = pigeon_reader_measure;
   widget_class->size_allocate = pigeon_reader_size_allocate;
 }
@@ -636,6 +818,7 @@ pigeon_reader_init (PigeonReader *self)
     }
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (SCHEMA_ID);
+  self->remote_allowed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->address_menu = gtk_popover_menu_new_from_model (NULL);
   gtk_widget_set_parent (self->address_menu, GTK_WIDGET (self));
 }
