@@ -10,7 +10,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "pigeon-address-entry.h"
 #include "pigeon-application.h"
@@ -101,6 +103,19 @@ write_file (const char *name, const char *contents, gsize len)
   return g_file_new_for_path (path);
 }
 
+/* A file of @size bytes that takes no room on the disk. */
+static GFile *
+write_sparse_file (const char *name, goffset size)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  g_close (fd, NULL);
+  return g_file_new_for_path (path);
+}
+
 static GtkDropTarget *
 find_drop_target (GtkWidget *widget)
 {
@@ -157,6 +172,35 @@ test_drop_files (void)
   set_body (composer, "Hello Bob,\n\nhere are the report and the photo.\n\n-- \nAlice");
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (GTK_WIDGET (composer), "composer-attachments.png");
+  discard_composer (composer);
+}
+
+static gboolean
+has_attachments (gpointer composer)
+{
+  return pigeon_composer_get_n_attachments (composer) > 0;
+}
+
+/* Files copied in a file manager and pasted into the text are attached,
+ * not pasted as text. */
+static void
+test_paste_files (void)
+{
+  PigeonComposer *composer = open_composer ();
+  GtkWidget *view = template_child (composer, "body_view");
+  g_autoptr (GFile) file = write_file ("pasted.txt", "pasted", 6);
+  g_autoptr (GSList) files = g_slist_append (NULL, file);
+  GdkFileList *file_list = gdk_file_list_new_from_list (files);
+  g_autoptr (GdkContentProvider) provider = gdk_content_provider_new_typed (GDK_TYPE_FILE_LIST, file_list);
+  g_autofree char *body = NULL;
+
+  g_boxed_free (GDK_TYPE_FILE_LIST, file_list);
+  gdk_clipboard_set_content (gtk_widget_get_clipboard (view), provider);
+  g_signal_emit_by_name (view, "paste-clipboard");
+  g_assert_true (pigeon_ui_test_wait_for (has_attachments, composer));
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 0), ==, "pasted.txt");
+  body = dup_body (composer);
+  g_assert_cmpstr (body, ==, "");
   discard_composer (composer);
 }
 
@@ -450,6 +494,53 @@ find_dialog (gpointer composer)
   return NULL;
 }
 
+static gboolean
+store_has_draft (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) drafts = pigeon_store_list_drafts (store, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < drafts->len; i++)
+    {
+      PigeonDraft *draft = g_ptr_array_index (drafts, i);
+      gsize len;
+      const char *raw = g_bytes_get_data (draft->raw, &len);
+
+      if (g_strstr_len (raw, (gssize) len, text) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+draft_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  guint *pending = user_data;
+
+  g_assert_true (pigeon_engine_discard_draft_finish (PIGEON_ENGINE (source), result, NULL));
+  (*pending)--;
+}
+
+static gboolean
+count_is_zero (gpointer data)
+{
+  return *(guint *) data == 0;
+}
+
+/* Leaves the store without drafts for the next tests. */
+static void
+discard_stored_drafts (void)
+{
+  g_autoptr (GPtrArray) drafts = pigeon_store_list_drafts (store, NULL);
+  guint pending = drafts->len;
+
+  for (guint i = 0; i < drafts->len; i++)
+    pigeon_engine_discard_draft_async (engine, ((PigeonDraft *) g_ptr_array_index (drafts, i))->id, NULL,
+                                       draft_deleted_cb, &pending);
+  g_assert_true (pigeon_ui_test_wait_for (count_is_zero, &pending));
+}
+
 /* What a click on one of its buttons does: the response, then the dialog
  * closes. */
 static void
@@ -470,6 +561,7 @@ static void
 test_escape_asks (void)
 {
   PigeonComposer *composer = open_composer ();
+  g_autofree char *open_drafts = NULL;
   GtkWidget *dialog;
   GWeakRef ref;
 
@@ -495,7 +587,20 @@ test_escape_asks (void)
   g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
   respond (find_dialog (composer), "discard");
   g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
+
+  /* "Save Draft" keeps it in the store, no longer an open draft. */
+  composer = open_composer ();
+  g_weak_ref_set (&ref, composer);
+  set_body (composer, "Keep this one");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.close", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
+  respond (find_dialog (composer), "save");
+  g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
   g_weak_ref_clear (&ref);
+  g_assert_true (store_has_draft ("Keep this one"));
+  open_drafts = read_open_drafts ();
+  g_assert_cmpstr (open_drafts, ==, "");
+  discard_stored_drafts ();
 }
 
 /* The warnings before sending: a text that mentions an attachment with
@@ -504,6 +609,8 @@ static void
 test_send_warnings (void)
 {
   PigeonComposer *composer = open_composer ();
+  g_autoptr (GFile) large_file = write_sparse_file ("video.mkv", 26 * 1000 * 1000);
+  GFile *large = large_file;
   GtkWidget *dialog;
 
   pigeon_address_entry_add_text (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry")), "bob@example.org");
@@ -515,6 +622,16 @@ test_send_warnings (void)
   respond (dialog, "cancel");
   pigeon_ui_test_settle ();
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  g_assert_null (pigeon_composer_get_sending_toast (composer));
+
+  /* Over the size most servers take (25 MB): a warning too. */
+  pigeon_composer_add_files (composer, &large, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL));
+  g_assert_true (pigeon_ui_test_wait_for (dialog_is_shown, composer));
+  dialog = find_dialog (composer);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Send a large message?");
+  respond (dialog, "cancel");
+  pigeon_ui_test_settle ();
   g_assert_null (pigeon_composer_get_sending_toast (composer));
 
   /* An invalid address stops the send. */
@@ -771,6 +888,7 @@ main (int argc, char *argv[])
   open_app (TRUE);
 
   g_test_add_func ("/ui/composer/drop-files", test_drop_files);
+  g_test_add_func ("/ui/composer/paste-files", test_paste_files);
   g_test_add_func ("/ui/composer/tokens-and-groups", test_tokens_and_groups);
   g_test_add_func ("/ui/composer/mailto", test_mailto);
   g_test_add_func ("/ui/composer/signature-follows-from", test_signature_follows_from);
