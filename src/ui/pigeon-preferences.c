@@ -385,9 +385,10 @@ create_account_row (gpointer item, gpointer user_data)
 {
   PigeonAccount *account = item;
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  /* The arrow only shows that the row opens a page. */
+  GtkWidget *arrow = g_object_new (GTK_TYPE_IMAGE, "icon-name", "go-next-symbolic", "accessible-role",
+                                   GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Edit"), -1);
   g_object_bind_property (account, "display-name", row, "title", G_BINDING_SYNC_CREATE);
   g_object_bind_property (account, "address", row, "subtitle", G_BINDING_SYNC_CREATE);
   /* Names and addresses are data, not markup. */
