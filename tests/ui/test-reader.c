@@ -40,12 +40,29 @@ write_is_done (gpointer data)
   return ((Write *) data)->done;
 }
 
+/* A message whose body was never fetched: loading it asks the server,
+ * which the fixture engine never reaches. */
+static PigeonMessageInfo *
+not_downloaded_info (void)
+{
+  PigeonMessageInfo *info = pigeon_message_info_new ();
+
+  info->uid = 200;
+  info->subject = g_strdup ("Not downloaded yet");
+  info->from = g_strdup ("Hedy Lamarr <hedy@example.org>");
+  info->to = g_strdup ("alice@example.org");
+  info->date = 1795000000;
+  info->size = 4096;
+  info->flags = PIGEON_MESSAGE_SEEN;
+  return info;
+}
+
 /* The reader's own fixtures (tests/ui/reader/) go to Work's Junk, which
  * the shared fixture leaves empty. */
 static void
 add_reader_fixtures (void)
 {
-  static const char *const names[] = { "flowed-quotes.eml", "html-only.eml", "attachments.eml" };
+  static const char *const names[] = { "flowed-quotes.eml", "html-only.eml", "attachments.eml", "inline-image.eml" };
   g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
   PigeonFolder *junk = pigeon_ui_test_find_folder (store, "Work", "Junk");
   Write write = { FALSE, NULL };
@@ -70,6 +87,7 @@ add_reader_fixtures (void)
       info->flags = i == 2 ? PIGEON_MESSAGE_FLAGS_NONE : PIGEON_MESSAGE_SEEN;
       g_ptr_array_add (infos, info);
     }
+  g_ptr_array_add (infos, not_downloaded_info ());
   pigeon_store_add_messages_async (store, junk, infos, NULL, write_done, &write);
   g_assert_true (pigeon_ui_test_wait_for (write_is_done, &write));
   g_assert_no_error (write.error);
@@ -407,6 +425,25 @@ test_html_view (void)
   g_settings_reset (settings, "trusted-senders");
   gtk_window_destroy (GTK_WINDOW (window));
 }
+/* cid: images load from the message's own parts: the saved page holds
+ * the PNG that came with the message. */
+static void
+test_html_inline_image (void)
+{
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = show (reader, "New logo, inline");
+  g_autofree char *page = saved_page (reader);
+
+  assert_contains (page, "The new logo:");
+  assert_contains (page, "Content-Location: cid:logo@pigeon.example");
+  assert_contains (page, "Content-Type: image/png");
+  g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (remote_bar (reader))));
+  /* It belongs to the HTML, not to the attachments. */
+  g_assert_false (gtk_widget_get_visible (find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR)));
+  save_screen_screenshot ("reader-html-inline-image.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
 #else
 static void
 test_html_as_text (void)
@@ -453,6 +490,83 @@ test_attachments (void)
   g_assert_null (strstr (text, "../"));
   assert_contains (text, "Alice, the files for Monday's review are attached.");
   pigeon_ui_test_save_screenshot (window, "reader-attachments.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+shows_error (gpointer data)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (reader_stack (data))), "error") == 0;
+}
+
+/* A body that cannot be loaded shows why, in words, and Retry loads it
+ * again. */
+static void
+test_error_and_retry (void)
+{
+  g_autoptr (PigeonMessage) message = find_message ("Not downloaded yet");
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  AdwStatusPage *page;
+
+  pigeon_reader_set_message (PIGEON_READER (reader), message);
+  g_assert_true (pigeon_ui_test_wait_for (shows_error, reader));
+  page = ADW_STATUS_PAGE (gtk_stack_get_visible_child (GTK_STACK (reader_stack (reader))));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "The Message Could Not Be Loaded");
+  g_assert_nonnull (adw_status_page_get_description (page));
+  g_assert_cmpstr (adw_status_page_get_description (page), !=, "");
+  g_test_message ("error shown: %s", adw_status_page_get_description (page));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (window, "reader-error.png");
+
+  g_assert_true (gtk_widget_activate_action (reader, "reader.retry", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (reader_stack (reader))), ==, "loading");
+  g_assert_true (pigeon_ui_test_wait_for (shows_error, reader));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (window);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Opening a script is refused with an explanation that offers Save As;
+ * nothing is written or launched. */
+static void
+test_open_script_refused (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = NULL;
+  GtkWidget *bar;
+  AdwMessageDialog *dialog = NULL;
+
+  g_settings_set_uint (settings, "mark-read-delay", 0);
+  text = show (reader, "Files for the review");
+  bar = find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR);
+  g_assert_true (gtk_widget_activate_action (bar, "attachment.open", "u", 1));
+  g_assert_true (pigeon_ui_test_wait_for (has_message_dialog, &dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "This Attachment Is Not Opened");
+  assert_contains (adw_message_dialog_get_body (dialog), "setup.sh");
+  g_assert_true (adw_message_dialog_has_response (dialog, "save"));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (dialog), "reader-open-refused.png");
+  /* The dialog closes itself on a response. */
+  adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -520,11 +634,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/reader/plain-quotes-flowed", test_plain_quotes_flowed);
 #ifdef HAVE_WEBKIT
   g_test_add_func ("/ui/reader/html-view", test_html_view);
+  g_test_add_func ("/ui/reader/html-inline-image", test_html_inline_image);
 #else
   g_test_add_func ("/ui/reader/html-as-text", test_html_as_text);
 #endif
   g_test_add_func ("/ui/reader/attachments", test_attachments);
   g_test_add_func ("/ui/reader/mark-read-delay", test_mark_read_delay);
+  g_test_add_func ("/ui/reader/error-and-retry", test_error_and_retry);
+  g_test_add_func ("/ui/reader/open-script-refused", test_open_script_refused);
 
   status = g_test_run ();
   g_clear_object (&engine);
