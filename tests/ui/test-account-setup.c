@@ -417,14 +417,16 @@ find_descendant (GtkWidget *widget, GType type)
   return NULL;
 }
 
+/* The preferences row of @type titled @title under @widget. */
 static GtkWidget *
-find_entry_row (GtkWidget *widget, const char *title)
+find_row (GtkWidget *widget, GType type, const char *title)
 {
-  if (ADW_IS_ENTRY_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_entry_row (child, title);
+      GtkWidget *found = find_row (child, type, title);
 
       if (found != NULL)
         return found;
@@ -561,7 +563,7 @@ test_preferences (void)
   g_autoptr (PigeonEngine) engine = new_engine ("preferences");
   g_autoptr (PigeonEngine) reopened = NULL;
   PigeonAccount *account = add_account (engine);
-  GtkWidget *window, *list, *row, *subpage, *name_row, *remove, *dialog;
+  GtkWidget *window, *list, *row, *subpage, *name_row, *interval, *delete_after, *remove, *dialog;
   GtkTextBuffer *signature;
 
   pigeon_preferences_present (NULL, engine);
@@ -585,7 +587,7 @@ test_preferences (void)
   pigeon_ui_test_save_screenshot (window, "preferences-account.png");
 
   /* A new name shows in the list at once; an empty one is the address. */
-  name_row = find_entry_row (window, "Account Name");
+  name_row = find_row (window, ADW_TYPE_ENTRY_ROW, "Account Name");
   g_assert_nonnull (name_row);
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Family");
   g_signal_emit_by_name (name_row, "apply");
@@ -597,8 +599,19 @@ test_preferences (void)
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Home");
   g_signal_emit_by_name (name_row, "apply");
 
+  /* Receiving: the interval is the account's, the POP3 settings the
+   * engine's; IMAP's offline period is not offered for POP3. */
+  interval = find_row (window, ADW_TYPE_COMBO_ROW, "Check for New Mail");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (interval), 3);
+  g_assert_cmpuint (pigeon_account_get_sync_interval (account), ==, 3600);
+  g_assert_false (gtk_widget_get_visible (find_row (window, ADW_TYPE_COMBO_ROW, "Keep for Offline Reading")));
+  delete_after = find_row (window, ADW_TYPE_ACTION_ROW, "Delete From Server After");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (delete_after, GTK_TYPE_SPIN_BUTTON)), 30);
+  g_assert_cmpuint (pigeon_engine_get_pop3_delete_after (engine, account), ==, 30);
+
   reopened = pigeon_ui_test_fixture_engine (pigeon_engine_get_store (engine), tmp_dir);
   g_assert_cmpstr (pigeon_engine_get_signature (reopened, account), ==, "Alice\nExample Street 1");
+  g_assert_cmpuint (pigeon_engine_get_pop3_delete_after (reopened, account), ==, 30);
 
   remove = find_button (window, "_Remove Account…");
   g_assert_nonnull (remove);
