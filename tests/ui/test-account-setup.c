@@ -630,6 +630,46 @@ test_preferences (void)
   close_window (window);
 }
 
+/* The fixture's two accounts are listed; an IMAP account's page offers
+ * the offline period, which the engine keeps. */
+static void
+test_preferences_imap (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "fixture", NULL);
+  g_autoptr (PigeonStore) store = NULL;
+  g_autoptr (PigeonEngine) engine = NULL;
+  PigeonAccount *work;
+  GtkWidget *window, *list, *offline;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  store = pigeon_ui_test_fixture_store (dir);
+  engine = pigeon_ui_test_fixture_engine (store, dir);
+  work = pigeon_engine_find_account (engine, "Work");
+  g_assert_nonnull (work);
+
+  pigeon_preferences_present (NULL, engine);
+  window = wait_for_window ("PigeonPreferences");
+  list = setup_child (window, "accounts_list");
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2));
+  for (int i = 0; i < 2; i++)
+    {
+      GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), i));
+
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Work") == 0)
+        g_signal_emit_by_name (row, "activated");
+    }
+  pigeon_ui_test_settle ();
+  offline = find_row (window, ADW_TYPE_COMBO_ROW, "Keep for Offline Reading");
+  g_assert_true (gtk_widget_get_visible (offline));
+  g_assert_false (gtk_widget_get_visible (find_row (window, ADW_TYPE_ACTION_ROW, "Leave Mail on Server")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (offline), 2);
+  g_assert_cmpuint (pigeon_engine_get_offline_days (engine, work), ==, 31);
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (window, "preferences-imap-account.png");
+  close_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -654,6 +694,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/account-setup/discovery-and-cancel", test_setup_discovery_and_cancel);
   g_test_add_func ("/ui/account-setup/with-peers", test_setup_with_peers);
   g_test_add_func ("/ui/preferences/accounts", test_preferences);
+  g_test_add_func ("/ui/preferences/imap-account", test_preferences_imap);
   g_test_add_func ("/ui/prompts/certificate-and-password", test_prompts);
 
   status = g_test_run ();
