@@ -197,7 +197,10 @@ static void
 choose_completion (PigeonAddressEntry *self, GtkListBoxRow *row)
 {
   PigeonContactGroup *group = g_object_get_data (G_OBJECT (row), "pigeon-group");
-  PigeonMimeAddress *address = g_object_get_data (G_OBJECT (row), "pigeon-address");
+  PigeonMimeAddress *contact = g_object_get_data (G_OBJECT (row), "pigeon-address");
+  /* Emptying the field empties the completions, and frees the row. */
+  g_autoptr (PigeonMimeAddress) address =
+      contact != NULL ? pigeon_mime_address_new (contact->name, contact->address) : NULL;
 
   gtk_popover_popdown (GTK_POPOVER (self->popover));
   gtk_editable_set_text (GTK_EDITABLE (self->text), "");

@@ -242,6 +242,15 @@ test_tokens_and_groups (void)
   g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 1))->address, ==, "ann@example.org");
   g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 2))->address, ==, "dan@example.net");
 
+  /* The store's contacts complete by name, with their address. */
+  gtk_editable_set_text (GTK_EDITABLE (text), "alan tu");
+  g_signal_emit_by_name (text, "activate");
+  g_clear_pointer (&addresses, g_ptr_array_unref);
+  addresses = pigeon_address_entry_dup_addresses (to);
+  g_assert_cmpuint (addresses->len, ==, 4);
+  g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 3))->name, ==, "Alan Turing");
+  g_assert_cmpstr (((PigeonMimeAddress *) g_ptr_array_index (addresses, 3))->address, ==, "alan@example.org");
+
   /* Cc shows with its button. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cc)));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (composer, "cc_button")), TRUE);
