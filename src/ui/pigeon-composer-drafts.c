@@ -240,8 +240,9 @@ autosave_cb (gpointer user_data)
 void
 pigeon_composer_schedule_autosave (PigeonComposer *self)
 {
-  /* Not before the fields are filled, nor for an empty message. */
-  if (self->initial_body == NULL || self->outgoing != NULL || !pigeon_composer_has_content (self))
+  /* Not before the fields are filled, while sending, nor for an empty
+   * message. */
+  if (self->initial_body == NULL || self->outgoing_account != NULL || !pigeon_composer_has_content (self))
     return;
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   self->autosave_id = g_timeout_add_seconds (AUTOSAVE_DELAY, autosave_cb, self);

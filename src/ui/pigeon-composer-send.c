@@ -400,7 +400,8 @@ pigeon_composer_send_action (GtkWidget *widget, const char *action_name, GVarian
   g_autoptr (GPtrArray) cc_list = pigeon_address_entry_dup_addresses (cc);
   g_autoptr (GPtrArray) bcc_list = pigeon_address_entry_dup_addresses (bcc);
 
-  if (self->outgoing != NULL)
+  /* Sending already: from Send until the outbox, or an Undo. */
+  if (self->outgoing_account != NULL)
     return;
   if (pigeon_address_entry_has_invalid (to) || pigeon_address_entry_has_invalid (cc) ||
       pigeon_address_entry_has_invalid (bcc))
