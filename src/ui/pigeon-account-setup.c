@@ -237,16 +237,22 @@ check_identity (PigeonAccountSetup *self)
 {
   g_autofree char *address = row_text (self->address_row);
   const char *at = strchr (address, '@');
-  const char *problem = NULL;
+  g_autofree char *problem = NULL;
+  GtkWidget *focus = GTK_WIDGET (self->address_row);
 
   if (at == NULL || at == address || at[1] == '\0' || strchr (at + 1, '@') != NULL)
-    problem = _ ("Enter your whole email address, like “name@example.org”.");
+    problem = g_strdup (_ ("Enter your whole email address, like “name@example.org”."));
+  else if (pigeon_engine_find_account (self->engine, address) != NULL)
+    problem = g_strdup_printf (_ ("Pigeon already has an account for “%s”."), address);
   else if (*gtk_editable_get_text (GTK_EDITABLE (self->password_row)) == '\0')
-    problem = _ ("Enter your password. Some providers want an app password here: their help pages say how to "
-                 "make one.");
+    {
+      problem = g_strdup (_ ("Enter your password. Some providers want an app password here: their help pages say "
+                             "how to make one."));
+      focus = GTK_WIDGET (self->password_row);
+    }
   show_label (self->identity_error_label, problem);
   if (problem != NULL)
-    gtk_widget_grab_focus (at == NULL ? GTK_WIDGET (self->address_row) : GTK_WIDGET (self->password_row));
+    gtk_widget_grab_focus (focus);
   return problem == NULL;
 }
 

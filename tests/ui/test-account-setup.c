@@ -400,6 +400,17 @@ test_setup_with_peers (void)
   g_assert_true (pigeon_ui_test_wait_for (has_one_message, inbox));
   g_assert_true (pigeon_ui_test_wait_for (is_idle, engine));
   close_window (dialog);
+
+  /* The same address again is refused before anything is tried. */
+  pigeon_account_setup_present (NULL, engine);
+  dialog = wait_for_window ("PigeonAccountSetup");
+  g_assert_cmpstr (page_of (dialog), ==, "identity");
+  set_text (dialog, "address_row", user);
+  set_text (dialog, "password_row", "x");
+  gtk_widget_activate_action (dialog, "setup.next", NULL);
+  g_assert_cmpstr (page_of (dialog), ==, "identity");
+  g_assert_nonnull (strstr (gtk_label_get_text (setup_child (dialog, "identity_error_label")), "already"));
+  close_window (dialog);
 }
 
 static GtkWidget *
