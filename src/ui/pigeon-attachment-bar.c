@@ -20,8 +20,9 @@ struct _PigeonAttachmentBar
   GtkWidget *title;
   GtkWidget *flow;
   /* Where opened and dragged copies go: one private directory (0700) per
-   * run, left for the system's temporary-file cleaning because the
-   * application that opened a copy may still read it after we exit. */
+   * bar, made on first use and left for the system's temporary-file
+   * cleaning, because the application that opened a copy may still read
+   * it after we exit. */
   char *temp_dir;
 };
 

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 #include <webkit/webkit.h>
 
@@ -107,7 +108,7 @@ filter_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   block_filter =
       webkit_user_content_filter_store_save_finish (WEBKIT_USER_CONTENT_FILTER_STORE (source), result, &error);
   if (block_filter == NULL)
-    g_critical ("The HTML view's content filter did not compile: %s", error->message);
+    g_warning ("The HTML view's content filter did not compile, so HTML mail stays hidden: %s", error->message);
   for (guint i = 0; block_filter != NULL && i < waiting->len; i++)
     {
       PigeonHtmlView *view = g_ptr_array_index (waiting, i);
@@ -279,6 +280,8 @@ pigeon_html_view_init (PigeonHtmlView *self)
   gtk_widget_set_hexpand (self->web_view, TRUE);
   g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self);
   gtk_widget_set_parent (self->web_view, GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view), GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Message body"),
+                                  -1);
 }
 
 GtkWidget *
