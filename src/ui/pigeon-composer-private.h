@@ -54,6 +54,9 @@ struct _PigeonComposer
   GtkWidget *to_entry;
   GtkWidget *cc_entry;
   GtkWidget *bcc_entry;
+  GtkWidget *to_label;
+  GtkWidget *cc_label;
+  GtkWidget *bcc_label;
   GtkWidget *cc_button;
   GtkWidget *bcc_button;
   GtkWidget *subject_entry;

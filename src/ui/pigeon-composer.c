@@ -351,6 +351,9 @@ pigeon_composer_class_init (PigeonComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PigeonComposer, to_entry);
   gtk_widget_class_bind_template_child (widget_class, PigeonComposer, cc_entry);
   gtk_widget_class_bind_template_child (widget_class, PigeonComposer, bcc_entry);
+  gtk_widget_class_bind_template_child (widget_class, PigeonComposer, to_label);
+  gtk_widget_class_bind_template_child (widget_class, PigeonComposer, cc_label);
+  gtk_widget_class_bind_template_child (widget_class, PigeonComposer, bcc_label);
   gtk_widget_class_bind_template_child (widget_class, PigeonComposer, cc_button);
   gtk_widget_class_bind_template_child (widget_class, PigeonComposer, bcc_button);
   gtk_widget_class_bind_template_child (widget_class, PigeonComposer, subject_entry);
@@ -370,6 +373,36 @@ pigeon_composer_class_init (PigeonComposerClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "composer.close", NULL);
 }
 
+/* Shown, the field takes the focus. A field with addresses stays shown:
+ * hidden, they would still get the message. */
+static void
+copy_field_toggled_cb (GtkToggleButton *button, PigeonComposer *self)
+{
+  GtkWidget *entry = GTK_WIDGET (button) == self->cc_button ? self->cc_entry : self->bcc_entry;
+
+  if (gtk_toggle_button_get_active (button))
+    gtk_widget_grab_focus (entry);
+}
+
+static void
+copy_field_changed_cb (PigeonAddressEntry *entry, PigeonComposer *self)
+{
+  GtkWidget *button = GTK_WIDGET (entry) == self->cc_entry ? self->cc_button : self->bcc_button;
+
+  gtk_widget_set_sensitive (button, pigeon_address_entry_is_empty (entry));
+}
+
+/* The text fields inside the address fields are named after their
+ * labels. */
+static void
+label_address_field (GtkWidget *entry, GtkWidget *label)
+{
+  GtkWidget *text = pigeon_address_entry_get_text_field (PIGEON_ADDRESS_ENTRY (entry));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_text (GTK_LABEL (label)), -1);
+}
+
 static void
 connect_changes (PigeonComposer *self)
 {
@@ -382,6 +415,10 @@ connect_changes (PigeonComposer *self)
   g_signal_connect_swapped (buffer, "changed", G_CALLBACK (pigeon_composer_field_changed_cb), self);
   g_signal_connect_swapped (self->from_dropdown, "notify::selected", G_CALLBACK (from_changed_cb), self);
   g_signal_connect (self->body_view, "paste-clipboard", G_CALLBACK (pigeon_composer_paste_clipboard_cb), self);
+  g_signal_connect (self->cc_button, "toggled", G_CALLBACK (copy_field_toggled_cb), self);
+  g_signal_connect (self->bcc_button, "toggled", G_CALLBACK (copy_field_toggled_cb), self);
+  g_signal_connect (self->cc_entry, "changed", G_CALLBACK (copy_field_changed_cb), self);
+  g_signal_connect (self->bcc_entry, "changed", G_CALLBACK (copy_field_changed_cb), self);
 }
 
 /* Ctrl+Enter sends from anywhere: in the capture phase, before the text
@@ -414,6 +451,9 @@ pigeon_composer_init (PigeonComposer *self)
   self->cancellable = g_cancellable_new ();
   self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_composer_attachment_free);
   self->save_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  label_address_field (self->to_entry, self->to_label);
+  label_address_field (self->cc_entry, self->cc_label);
+  label_address_field (self->bcc_entry, self->bcc_label);
   pigeon_composer_setup_drop_target (self);
   setup_send_shortcut (self);
   connect_changes (self);

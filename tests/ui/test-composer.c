@@ -256,6 +256,9 @@ test_tokens_and_groups (void)
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (template_child (composer, "cc_button")), TRUE);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cc)));
   pigeon_address_entry_add_text (cc, "eve@example.com");
+  /* With an address in it, Cc cannot be hidden (it would still get the
+   * message). */
+  g_assert_false (gtk_widget_get_sensitive (template_child (composer, "cc_button")));
 
   gtk_editable_set_text (GTK_EDITABLE (template_child (composer, "subject_entry")), "Climbing on Saturday");
   pigeon_ui_test_settle ();
