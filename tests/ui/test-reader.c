@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #ifdef HAVE_WEBKIT
 #include <webkit/webkit.h>
 #endif
@@ -570,6 +571,67 @@ test_open_script_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkDragSource *
+find_drag_source (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        return GTK_DRAG_SOURCE (controller);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkDragSource *found = find_drag_source (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Dragging an attachment out offers a file: a private (0600) copy with
+ * the attachment's name and its decoded bytes. */
+static void
+test_drag_out (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = NULL;
+  GtkDragSource *source;
+  g_autoptr (GdkContentProvider) provider = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  g_settings_set_uint (settings, "mark-read-delay", 0);
+  text = show (reader, "Files for the review");
+  source = find_drag_source (find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR));
+  g_assert_nonnull (source);
+  g_signal_emit_by_name (source, "prepare", 1.0, 1.0, &provider);
+  g_assert_nonnull (provider);
+  g_value_init (&value, G_TYPE_FILE);
+  g_assert_true (gdk_content_provider_get_value (provider, &value, &error));
+  g_assert_no_error (error);
+  path = g_file_get_path (g_value_get_object (&value));
+  g_assert_cmpstr (strrchr (path, '/') + 1, ==, "review.pdf");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_cmpuint (length, ==, 1536);
+  for (gsize i = 0; i < length; i++)
+    g_assert_cmpuint ((guchar) contents[i], ==, i % 256);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 is_read (gpointer data)
 {
@@ -649,6 +711,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/reader/mark-read-delay", test_mark_read_delay);
   g_test_add_func ("/ui/reader/error-and-retry", test_error_and_retry);
   g_test_add_func ("/ui/reader/open-script-refused", test_open_script_refused);
+  g_test_add_func ("/ui/reader/drag-out", test_drag_out);
 
   status = g_test_run ();
   g_clear_object (&engine);
