@@ -275,6 +275,15 @@ find_composer (void)
   return NULL;
 }
 
+static GtkWidget *
+find_main_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (!PIGEON_IS_COMPOSER (l->data))
+      return l->data;
+  return NULL;
+}
+
 static gboolean
 composer_is_open (gpointer data)
 {
@@ -463,6 +472,7 @@ static void
 test_undo_send (void)
 {
   PigeonComposer *composer = open_composer ();
+  GtkWidget *main_window;
   g_autofree char *expected = NULL;
   g_autofree char *open_drafts = NULL;
   gint64 deadline;
@@ -477,6 +487,14 @@ test_undo_send (void)
   expected = g_strdup_printf ("%" G_GINT64_FORMAT "\n", pigeon_composer_get_draft_id (composer));
   open_drafts = read_open_drafts ();
   g_assert_cmpstr (open_drafts, ==, expected);
+
+  /* "Sending…" shows in the main window. */
+  main_window = find_main_window ();
+  g_assert_nonnull (main_window);
+  gtk_window_present (GTK_WINDOW (main_window));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, main_window));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (main_window, "composer-sending-toast.png");
 
   g_signal_emit_by_name (pigeon_composer_get_sending_toast (composer), "button-clicked");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
