@@ -61,6 +61,8 @@ struct _PigeonMessageListPane
   GtkButton *back_button;
   GtkLabel *title_label;
   GtkToggleButton *thread_button;
+  GtkMenuButton *sort_button;
+  GMenuModel *sort_menu;
   GtkStack *stack;
   GtkListView *list_view;
   AdwStatusPage *empty_page;
@@ -75,6 +77,8 @@ enum
   PROP_0,
   PROP_ENGINE,
   PROP_SELECTED_MESSAGE,
+  PROP_SORT_KEY,
+  PROP_SORT_DESCENDING,
   N_PROPS
 };
 
@@ -600,6 +604,13 @@ close_conversation_action (GtkWidget *widget, const char *action_name, GVariant 
   pigeon_message_list_pane_close_conversation (self);
   pigeon_message_list_pane_show_model (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* A signal, not the action's name: see sort_button_create_popup(). */
+static void
+back_button_clicked_cb (PigeonMessageListPane *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "list.close-conversation", NULL);
 }
 
 /* Actions */
@@ -1174,6 +1185,8 @@ static void
 sort_changed_cb (PigeonMessageListPane *self)
 {
   pigeon_message_list_pane_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_KEY]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
 }
 
 static void
@@ -1218,6 +1231,12 @@ pigeon_message_list_pane_get_property (GObject *object, guint prop_id, GValue *v
     case PROP_SELECTED_MESSAGE:
       g_value_set_object (value, self->selected_message);
       break;
+    case PROP_SORT_KEY:
+      g_value_take_string (value, g_settings_get_string (self->settings, "sort-key"));
+      break;
+    case PROP_SORT_DESCENDING:
+      g_value_set_boolean (value, g_settings_get_boolean (self->settings, "sort-descending"));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1232,6 +1251,12 @@ pigeon_message_list_pane_set_property (GObject *object, guint prop_id, const GVa
     {
     case PROP_ENGINE:
       self->engine = g_value_dup_object (value);
+      break;
+    case PROP_SORT_KEY:
+      g_settings_set_string (self->settings, "sort-key", g_value_get_string (value));
+      break;
+    case PROP_SORT_DESCENDING:
+      g_settings_set_boolean (self->settings, "sort-descending", g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1293,6 +1318,11 @@ pigeon_message_list_pane_class_init (PigeonMessageListPaneClass *klass)
                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_MESSAGE] = g_param_spec_object ("selected-message", NULL, NULL, PIGEON_TYPE_MESSAGE,
                                                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The sort menu's state: the settings, through the properties' actions. */
+  properties[PROP_SORT_KEY] = g_param_spec_string (
+      "sort-key", NULL, NULL, "date", G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT_DESCENDING] = g_param_spec_boolean (
+      "sort-descending", NULL, NULL, TRUE, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH "/pigeon-message-list-pane.ui");
@@ -1300,13 +1330,18 @@ pigeon_message_list_pane_class_init (PigeonMessageListPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, back_button);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, thread_button);
+  gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, sort_button);
+  gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, sort_menu);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, stack);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, list_view);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, PigeonMessageListPane, spinner);
   gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_button_clicked_cb);
 
+  gtk_widget_class_install_property_action (widget_class, "list.sort-key", "sort-key");
+  gtk_widget_class_install_property_action (widget_class, "list.sort-descending", "sort-descending");
   gtk_widget_class_install_action (widget_class, "list.close-conversation", NULL, close_conversation_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "list.close-conversation", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "list.close-conversation", NULL);
@@ -1317,20 +1352,26 @@ pigeon_message_list_pane_class_init (PigeonMessageListPaneClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
+/* The sort menu is given its model when first opened. GTK 4.8 leaves the
+ * action observers made before the window had its application (the pane is
+ * built in the window's init) without their actions, so a menu made with
+ * the template showed every item insensitive in the main window. */
+static void
+sort_button_create_popup (GtkMenuButton *button, gpointer user_data)
+{
+  PigeonMessageListPane *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->sort_menu);
+}
+
+/* The sort order and the conversation view are kept in GSettings; the sort
+ * menu's actions are the properties over them. The conversation toggle is
+ * bound to its key, for the same reason as the sort menu is made late. */
 static void
 pigeon_message_list_pane_init_settings (PigeonMessageListPane *self)
 {
-  g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
-  const char *keys[] = { "sort-key", "sort-descending", "thread-view" };
-
-  self->settings = g_settings_new (SCHEMA_ID);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      g_autoptr (GAction) action = g_settings_create_action (self->settings, keys[i]);
-
-      g_action_map_add_action (G_ACTION_MAP (group), action);
-    }
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+  g_settings_bind (self->settings, "thread-view", self->thread_button, "active", G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_swapped (self->settings, "changed::sort-key", G_CALLBACK (sort_changed_cb), self);
   g_signal_connect_swapped (self->settings, "changed::sort-descending", G_CALLBACK (sort_changed_cb), self);
@@ -1342,11 +1383,14 @@ pigeon_message_list_pane_init (PigeonMessageListPane *self)
 {
   g_autoptr (GtkListItemFactory) factory = NULL;
 
+  /* First: the template's sort menu reads the properties over it. */
+  self->settings = g_settings_new (SCHEMA_ID);
   gtk_widget_init_template (GTK_WIDGET (self));
+  pigeon_message_list_pane_init_settings (self);
+  gtk_menu_button_set_create_popup_func (self->sort_button, sort_button_create_popup, self, NULL);
 
   self->inboxes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->thread_members = g_ptr_array_new_with_free_func (g_object_unref);
-  pigeon_message_list_pane_init_settings (self);
 
   factory = pigeon_message_list_pane_create_factory (self);
   gtk_list_view_set_factory (self->list_view, factory);

@@ -549,6 +549,7 @@ test_conversations (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (n_shown (fixture), ==, 4);
 
   /* The toggle button is the setting. */
+  g_assert_true (gtk_widget_is_sensitive (thread_button));
   gtk_widget_activate (thread_button);
   g_assert_true (pigeon_ui_test_wait_for (thread_view_is_on, settings));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (thread_button)));
@@ -573,7 +574,7 @@ test_conversations (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pane_child (fixture, "title_label"))), ==, "Release plan");
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "message-list-conversation.png");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "list.close-conversation", NULL));
+  gtk_widget_activate (pane_child (fixture, "back_button"));
   wait_for_n_shown (fixture, 2);
   g_assert_false (gtk_widget_get_visible (pane_child (fixture, "back_button")));
 
@@ -592,13 +593,14 @@ static void
 test_sort_order (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+  GtkWidget *popover;
 
   pigeon_message_list_pane_set_folder (fixture->pane, work_folder (fixture, "INBOX"));
   pigeon_ui_test_settle ();
 
   /* The sort menu's actions are the settings. */
-  gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "settings.sort-key", "s", "subject");
-  gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "settings.sort-descending", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "list.sort-key", "s", "subject");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->pane), "list.sort-descending", NULL);
   g_assert_cmpstr (g_settings_get_string (settings, "sort-key"), ==, "subject");
   g_assert_false (g_settings_get_boolean (settings, "sort-descending"));
   pigeon_ui_test_settle ();
@@ -607,6 +609,15 @@ test_sort_order (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (g_ascii_strcasecmp (pigeon_message_get_subject (shown_message (fixture, i - 1)),
                                          pigeon_message_get_subject (shown_message (fixture, i))),
                      <=, 0);
+
+  /* The sort menu shows the order. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (pane_child (fixture, "sort_button")));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (pane_child (fixture, "sort_button"))));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, popover));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (popover, "message-list-sort-menu.png");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (pane_child (fixture, "sort_button")));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_unmapped, popover));
 
   g_settings_set_string (settings, "sort-key", "size");
   pigeon_ui_test_settle ();
