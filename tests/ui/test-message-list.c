@@ -292,12 +292,15 @@ test_flag_change_updates_row (Fixture *fixture, gconstpointer data)
   message = shown_message (fixture, 2);
   row = row_of (fixture, message);
   g_assert_true (row_is_not_starred (row));
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (shown_messages (fixture)), 2, TRUE);
 
   /* A change made elsewhere (the sync, another window) shows at once. */
   g_ptr_array_add (messages, message);
   pigeon_store_set_flags_async (fixture->store, messages, PIGEON_MESSAGE_FLAGGED, 0, NULL, store_written, &done);
   g_assert_true (pigeon_ui_test_wait_for (is_true, &done));
   g_assert_true (pigeon_ui_test_wait_for (row_is_starred, row));
+  /* The reader keeps its message (the reader marks it read this way). */
+  g_assert_true (pigeon_message_list_pane_get_selected_message (fixture->pane) == message);
 
   /* The star button unflags it through the engine. */
   gtk_widget_activate (row_child (row, "flag_button"));
