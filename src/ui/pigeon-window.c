@@ -287,10 +287,11 @@ network_changed_cb (PigeonWindow *self)
   gtk_revealer_set_reveal_child (self->offline_banner, !g_network_monitor_get_network_available (self->monitor));
 }
 
-/* The store's notice (a rebuilt cache, a failed write) */
+/* The store's notice (a rebuilt cache, a failed write): a dialog, since it
+ * is a few sentences the user should read in full. */
 
 static void
-notice_toast_dismissed_cb (AdwToast *toast, gpointer user_data)
+notice_dialog_response_cb (AdwMessageDialog *dialog, const char *response, gpointer user_data)
 {
   PigeonStore *store = user_data;
 
@@ -302,15 +303,14 @@ store_notice_cb (PigeonWindow *self)
 {
   PigeonStore *store = pigeon_engine_get_store (self->engine);
   const char *notice = pigeon_store_get_notice (store);
-  AdwToast *toast;
+  GtkWidget *dialog;
 
   if (notice == NULL)
     return;
-  toast = adw_toast_new (notice);
-  /* It stays until read: the user should know what happened to the cache. */
-  adw_toast_set_timeout (toast, 0);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (notice_toast_dismissed_cb), store, 0);
-  pigeon_window_show_toast (self, toast);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Mail Cache"), notice);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_OK"));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (notice_dialog_response_cb), store, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Panes */

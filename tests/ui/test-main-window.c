@@ -401,6 +401,20 @@ concealed (gpointer data)
   return !gtk_revealer_get_reveal_child (data);
 }
 
+typedef struct
+{
+  GtkWidget *window;
+  const char *text;
+} ShownText;
+
+static gboolean
+text_is_shown (gpointer data)
+{
+  ShownText *shown = data;
+
+  return shows_label (shown->window, shown->text);
+}
+
 /* Closes the windows a fix opened (a prompt), leaving @window. */
 static void
 close_dialogs (PigeonWindow *window)
@@ -421,6 +435,7 @@ test_account_error_banner (void)
   PigeonAccount *work = find_account ("Work");
   PigeonAccount *home = find_account ("Home");
   GtkWidget *banner = template_child (window, "error_banner");
+  ShownText shown;
   g_autoptr (GError) certificate_error = g_error_new_literal (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_CERTIFICATE,
                                                               "The certificate of pop.example.net:995 is not trusted.");
   g_autoptr (GError) error =
@@ -445,10 +460,12 @@ test_account_error_banner (void)
   g_signal_emit_by_name (engine, "account-error", home, certificate_error);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (template_child (window, "error_button"))), ==,
                    "_Review Certificate");
-  gtk_widget_activate (template_child (window, "error_button"));
-  pigeon_ui_test_settle ();
+  /* A button emits "clicked" a moment after its activation. */
+  g_assert_true (gtk_widget_activate (template_child (window, "error_button")));
+  shown.window = template_child (window, "error_banner");
+  shown.text = error->message;
+  g_assert_true (pigeon_ui_test_wait_for (text_is_shown, &shown));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (template_child (window, "error_label"))), ==, error->message);
   close_dialogs (window);
 
   /* The account works again: the banner and the mark go. */
@@ -504,6 +521,64 @@ test_show_message_action (void)
   g_assert_true (pigeon_sidebar_get_selected_folder (window_sidebar (window)) == folder);
 
   close_window (GTK_WINDOW (window));
+}
+
+static gboolean
+find_message_dialog (gpointer data)
+{
+  AdwMessageDialog **dialog = data;
+
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (window))
+        {
+          *dialog = ADW_MESSAGE_DIALOG (window);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* A damaged cache is rebuilt by the store, which says so: the window
+ * shows that in a dialog, and the store forgets it once read. */
+static void
+test_store_notice (void)
+{
+  g_autofree char *dir = pigeon_ui_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "pigeon.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PigeonStore) damaged = NULL;
+  g_autoptr (PigeonEngine) damaged_engine = NULL;
+  GtkWidget *window;
+  AdwMessageDialog *dialog = NULL;
+
+  g_file_set_contents (path, "This is not an SQLite database, and never was one.", -1, &error);
+  g_assert_no_error (error);
+  damaged = pigeon_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pigeon_store_get_notice (damaged));
+  damaged_engine = pigeon_ui_test_fixture_engine (damaged, dir);
+
+  window = g_object_new (PIGEON_TYPE_WINDOW, "application", app, "engine", damaged_engine, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, window));
+  g_assert_true (pigeon_ui_test_wait_for (find_message_dialog, &dialog));
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, pigeon_store_get_notice (damaged));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (dialog), "store-notice.png");
+
+  /* Read: the store forgets it. */
+  adw_message_dialog_response (dialog, "close");
+  g_assert_null (pigeon_store_get_notice (damaged));
+
+  close_window (GTK_WINDOW (window));
+  pigeon_store_close (damaged);
+  pigeon_ui_test_remove_dir (dir);
 }
 
 typedef struct
@@ -702,6 +777,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/main-window/search", test_search);
   g_test_add_func ("/ui/main-window/show-message-action", test_show_message_action);
   g_test_add_func ("/ui/main-window/actions-on-messages", test_actions_on_messages);
+  g_test_add_func ("/ui/main-window/store-notice", test_store_notice);
   /* Last: it adds a message to the fixture. */
   g_test_add_func ("/ui/main-window/new-mail", test_new_mail);
 
