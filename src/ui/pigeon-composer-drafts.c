@@ -75,6 +75,15 @@ pigeon_composer_remember (PigeonComposer *self)
   open_composers = g_list_prepend (open_composers, self);
 }
 
+/* The composer goes away without being closed (the app quits and
+ * destroys its windows): its draft stays listed, so that it opens again
+ * at the next start, as after a crash. */
+void
+pigeon_composer_leave (PigeonComposer *self)
+{
+  open_composers = g_list_remove (open_composers, self);
+}
+
 void
 pigeon_composer_forget (PigeonComposer *self)
 {

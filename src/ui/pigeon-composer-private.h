@@ -105,6 +105,7 @@ void pigeon_composer_attach_action (GtkWidget *widget, const char *action_name, 
 /* pigeon-composer-drafts.c */
 void pigeon_composer_remember (PigeonComposer *self);
 void pigeon_composer_forget (PigeonComposer *self);
+void pigeon_composer_leave (PigeonComposer *self);
 void pigeon_composer_write_open_drafts (void);
 void pigeon_composer_schedule_autosave (PigeonComposer *self);
 void pigeon_composer_field_changed_cb (PigeonComposer *self);

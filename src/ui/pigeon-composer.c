@@ -297,7 +297,10 @@ pigeon_composer_dispose (GObject *object)
 {
   PigeonComposer *self = PIGEON_COMPOSER (object);
 
-  pigeon_composer_forget (self);
+  if (self->closing)
+    pigeon_composer_forget (self);
+  else
+    pigeon_composer_leave (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->autosave_id, g_source_remove);
   g_clear_handle_id (&self->send_timeout_id, g_source_remove);

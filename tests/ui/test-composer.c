@@ -681,6 +681,31 @@ draft_is_saved (gpointer data)
   return pigeon_composer_get_draft_id (data) > 0;
 }
 
+/* Quitting destroys the windows without closing them: an open draft
+ * stays listed and comes back at the next start. */
+static void
+test_quit_keeps_open_draft (void)
+{
+  PigeonComposer *composer = open_composer ();
+  g_autofree char *expected = NULL;
+  g_autofree char *open_drafts = NULL;
+  g_autofree char *body = NULL;
+
+  set_body (composer, "Written before quitting");
+  g_assert_true (pigeon_ui_test_wait_for (draft_is_saved, composer));
+  expected = g_strdup_printf ("%" G_GINT64_FORMAT "\n", pigeon_composer_get_draft_id (composer));
+  gtk_window_destroy (GTK_WINDOW (composer));
+  open_drafts = read_open_drafts ();
+  g_assert_cmpstr (open_drafts, ==, expected);
+
+  pigeon_composer_restore_drafts (GTK_APPLICATION (app), engine);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+  body = dup_body (composer);
+  g_assert_cmpstr (body, ==, "Written before quitting");
+  discard_composer (composer);
+}
+
 /* The child of the kill test: writes a message, waits for its autosave,
  * says so, and waits to be killed. */
 static int
@@ -927,6 +952,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/undo-send", test_undo_send);
   g_test_add_func ("/ui/composer/escape-asks", test_escape_asks);
   g_test_add_func ("/ui/composer/send-warnings", test_send_warnings);
+  g_test_add_func ("/ui/composer/quit-keeps-open-draft", test_quit_keeps_open_draft);
   g_test_add_func ("/ui/composer/draft-survives-kill", test_draft_survives_kill);
   /* Only under tests/peers/pigeon-peers, which starts Exim and Dovecot. */
   if (g_getenv ("PIGEON_TEST_HOST") != NULL)
