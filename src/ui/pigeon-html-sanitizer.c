@@ -224,7 +224,8 @@ read_tag (const char *p, Tag *tag)
     {
       Attribute attribute = { NULL, NULL };
 
-      if (g_ascii_isspace (*p) || *p == '/')
+      /* Between attributes, and a stray '=' with no name before it. */
+      if (g_ascii_isspace (*p) || *p == '/' || *p == '=')
         {
           p++;
           continue;
@@ -241,12 +242,6 @@ read_tag (const char *p, Tag *tag)
         }
       else
         attribute.value = g_strdup ("");
-      if (attribute.name[0] == '\0')
-        {
-          attribute_clear (&attribute);
-          p++;
-          continue;
-        }
       g_array_append_val (tag->attributes, attribute);
     }
   return *p == '>' ? p + 1 : p;
