@@ -575,6 +575,7 @@ static void
 list_view_activate_cb (PigeonMessageListPane *self, guint position)
 {
   g_autoptr (PigeonMessage) head = NULL;
+  g_autoptr (GPtrArray) members = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (PigeonMessageList) thread = NULL;
 
@@ -582,6 +583,10 @@ list_view_activate_cb (PigeonMessageListPane *self, guint position)
     return;
 
   head = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  members = pigeon_conversation_list_get_members (self->conversations, head);
+  /* A conversation of one is its message, already in the reader. */
+  if (members->len < 2)
+    return;
   thread =
       pigeon_store_list_thread (pigeon_message_list_pane_get_store (self), pigeon_message_get_thread_id (head), &error);
   if (thread == NULL)
@@ -591,7 +596,7 @@ list_view_activate_cb (PigeonMessageListPane *self, guint position)
     }
 
   g_ptr_array_unref (self->thread_members);
-  self->thread_members = pigeon_conversation_list_get_members (self->conversations, head);
+  self->thread_members = g_steal_pointer (&members);
   self->thread = g_steal_pointer (&thread);
   pigeon_message_list_pane_show_model (self);
 }

@@ -569,7 +569,11 @@ test_conversations (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (row_child (row_of (fixture, shown_message (fixture, 1)), "count_label")));
   pigeon_ui_test_save_screenshot (GTK_WIDGET (fixture->window), "message-list-threads.png");
 
-  /* Opening it lists the conversation, oldest first; Escape goes back. */
+  /* A conversation of one does not open. */
+  g_signal_emit_by_name (pane_child (fixture, "list_view"), "activate", 1);
+  g_assert_false (gtk_widget_get_visible (pane_child (fixture, "back_button")));
+
+  /* Opening it lists the conversation, oldest first; Back goes back. */
   g_signal_emit_by_name (pane_child (fixture, "list_view"), "activate", 0);
   wait_for_n_shown (fixture, 3);
   g_assert_cmpstr (pigeon_message_get_subject (shown_message (fixture, 0)), ==, "Release plan");
