@@ -315,12 +315,16 @@ store_notice_cb (PigeonWindow *self)
 
 /* Panes */
 
+static void set_action_enabled (PigeonWindow *self, const char *name, gboolean enabled);
+
 static void
 update_empty_state (PigeonWindow *self)
 {
   gboolean has_account = g_list_model_get_n_items (pigeon_engine_get_accounts (self->engine)) > 0;
 
   gtk_stack_set_visible_child_name (self->list_stack, has_account ? "messages" : "no-account");
+  /* Mail needs an account to come from. */
+  set_action_enabled (self, "compose", has_account);
 }
 
 static void
@@ -668,14 +672,19 @@ pigeon_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->engine != NULL)
     g_signal_handlers_disconnect_by_data (pigeon_engine_get_store (self->engine), self);
-  /* The panes go with the template; what they say while they go is moot. */
-  g_signal_handlers_disconnect_by_data (self->search_bar, self);
+  /* The panes go with the template; what they say while they go is moot.
+   * Dispose may run twice: the second time they are gone. */
+  if (self->search_bar != NULL)
+    g_signal_handlers_disconnect_by_data (self->search_bar, self);
   if (self->sidebar != NULL)
     g_signal_handlers_disconnect_by_data (self->sidebar, self);
   if (self->message_list != NULL)
     g_signal_handlers_disconnect_by_data (self->message_list, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PIGEON_TYPE_WINDOW);
+  self->sidebar = NULL;
+  self->message_list = NULL;
+  self->reader = NULL;
   g_clear_object (&self->settings);
   g_clear_object (&self->monitor);
   g_clear_object (&self->banner_account);

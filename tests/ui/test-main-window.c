@@ -201,6 +201,7 @@ test_sidebar (void)
   g_assert_cmpstr (rows, ==,
                    "All Inboxes,[Work],Inbox:4,Drafts:0,Sent:0,Archive:0,Junk:0,Trash:0,Projects:0,Pigeon:1,"
                    "[Home],Inbox:2,Sent:0");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "compose"));
   /* All Inboxes is where the window starts. */
   g_assert_true (pigeon_sidebar_get_all_inboxes_selected (sidebar));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (template_child (window, "list_stack"))), ==,

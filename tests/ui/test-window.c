@@ -158,7 +158,8 @@ assert_window_actions (PigeonWindow *window)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "add-account"));
 
-  /* Nothing is selected, and nothing was moved yet. */
+  /* No account to write from, nothing selected, nothing moved yet. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "compose"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "reply"));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
 
