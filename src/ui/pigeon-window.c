@@ -28,6 +28,9 @@ struct _PigeonWindow
   PigeonMessageListPane *message_list;
   PigeonReader *reader;
 
+  /* Pulses the progress bar while the engine works without a count. */
+  guint pulse_source;
+
   /* The account whose error the banner shows. */
   PigeonAccount *banner_account;
   GError *banner_error;
@@ -259,9 +262,28 @@ engine_account_error_cb (PigeonWindow *self, PigeonAccount *account, const GErro
 
 /* Progress */
 
+static gboolean
+pulse_cb (gpointer user_data)
+{
+  PigeonWindow *self = user_data;
+
+  gtk_progress_bar_pulse (self->progress_bar);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_pulsing (PigeonWindow *self, gboolean pulsing)
+{
+  if (!pulsing)
+    g_clear_handle_id (&self->pulse_source, g_source_remove);
+  else if (self->pulse_source == 0)
+    self->pulse_source = g_timeout_add (150, pulse_cb, self);
+}
+
 static void
 engine_progress_cb (PigeonWindow *self, PigeonAccount *account, guint done, guint total)
 {
+  set_pulsing (self, total == 0);
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (done, total) / total);
   /* The account works again: the banner's problem is solved. */
@@ -276,8 +298,11 @@ engine_busy_cb (PigeonWindow *self)
   const char *status = pigeon_engine_get_status (self->engine);
 
   gtk_label_set_text (self->status_label, status != NULL ? status : "");
+  /* Work starts without a count: pulse until "progress" gives one. */
   if (busy && !gtk_revealer_get_reveal_child (self->progress_revealer))
-    gtk_progress_bar_set_fraction (self->progress_bar, 0);
+    set_pulsing (self, TRUE);
+  if (!busy)
+    set_pulsing (self, FALSE);
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
 }
 
@@ -668,6 +693,7 @@ pigeon_window_dispose (GObject *object)
     g_signal_group_set_target (self->store_signals, NULL);
   g_clear_object (&self->engine_signals);
   g_clear_object (&self->store_signals);
+  g_clear_handle_id (&self->pulse_source, g_source_remove);
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   if (self->engine != NULL)

@@ -473,6 +473,10 @@ test_account_error_banner (void)
   g_signal_emit_by_name (engine, "progress", work, 0u, 3u);
   g_assert_true (pigeon_ui_test_wait_for (concealed, banner));
   g_assert_null (pigeon_sidebar_get_account_error (sidebar, work));
+  /* The progress bar follows the count. */
+  g_signal_emit_by_name (engine, "progress", work, 1u, 4u);
+  g_assert_cmpfloat_with_epsilon (
+      gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (template_child (window, "progress_bar"))), 0.25, 1e-9);
 
   /* Errors the engine retries by itself get no banner. */
   g_clear_error (&error);
