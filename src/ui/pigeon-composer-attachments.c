@@ -10,6 +10,8 @@
 
 /* Attachments */
 
+static void update_attachments (PigeonComposer *self);
+
 void
 pigeon_composer_attachment_free (Attachment *attachment)
 {
@@ -26,7 +28,7 @@ remove_attachment_clicked_cb (GtkButton *button, PigeonComposer *self)
   Attachment *attachment = g_object_get_data (G_OBJECT (button), "pigeon-attachment");
 
   g_ptr_array_remove (self->attachments, attachment);
-  pigeon_composer_update_attachments (self);
+  update_attachments (self);
 }
 
 static GtkWidget *
@@ -54,8 +56,8 @@ attachment_row_new (PigeonComposer *self, Attachment *attachment)
   return row;
 }
 
-void
-pigeon_composer_update_attachments (PigeonComposer *self)
+static void
+update_attachments (PigeonComposer *self)
 {
   GtkListBox *list = GTK_LIST_BOX (self->attachment_list);
   GtkWidget *child;
@@ -108,7 +110,7 @@ pigeon_composer_add_files (PigeonComposer *self, GFile **files, guint n_files)
 
   for (guint i = 0; i < n_files; i++)
     add_file (self, files[i]);
-  pigeon_composer_update_attachments (self);
+  update_attachments (self);
 }
 
 static void
@@ -116,7 +118,7 @@ add_file_list (PigeonComposer *self, GSList *files)
 {
   for (GSList *l = files; l != NULL; l = l->next)
     add_file (self, l->data);
-  pigeon_composer_update_attachments (self);
+  update_attachments (self);
 }
 
 void
@@ -133,7 +135,7 @@ pigeon_composer_add_reply_attachments (PigeonComposer *self, GPtrArray *attachme
       attachment->size = g_bytes_get_size (from->data);
       g_ptr_array_add (self->attachments, attachment);
     }
-  pigeon_composer_update_attachments (self);
+  update_attachments (self);
 }
 
 guint
@@ -243,7 +245,7 @@ chooser_response_cb (GtkNativeDialog *dialog, int response, PigeonComposer *self
 
           add_file (self, file);
         }
-      pigeon_composer_update_attachments (self);
+      update_attachments (self);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);

@@ -89,13 +89,11 @@ struct _PigeonComposer
 /* pigeon-composer.c */
 PigeonAccount *pigeon_composer_dup_account (PigeonComposer *self);
 char *pigeon_composer_dup_body (PigeonComposer *self);
-void pigeon_composer_close_now (PigeonComposer *self);
 void
 pigeon_composer_open_draft (PigeonEngine *engine, GtkApplication *app, GBytes *raw, gint64 draft_id, gint64 account_id);
 
 /* pigeon-composer-attachments.c */
 void pigeon_composer_attachment_free (Attachment *attachment);
-void pigeon_composer_update_attachments (PigeonComposer *self);
 void pigeon_composer_add_reply_attachments (PigeonComposer *self, GPtrArray *attachments);
 guint64 pigeon_composer_get_total_size (PigeonComposer *self);
 void pigeon_composer_setup_drop_target (PigeonComposer *self);

@@ -195,8 +195,8 @@ pigeon_composer_show_toast (PigeonComposer *self, AdwToast *toast)
     g_object_unref (toast);
 }
 
-void
-pigeon_composer_close_now (PigeonComposer *self)
+static void
+close_now (PigeonComposer *self)
 {
   self->closing = TRUE;
   pigeon_composer_forget (self);
@@ -216,7 +216,7 @@ saved_before_close_cb (GObject *source, GAsyncResult *result, gpointer user_data
       return;
     }
   /* The draft stays in the store, no longer an open one. */
-  pigeon_composer_close_now (self);
+  close_now (self);
 }
 
 static gboolean
@@ -225,7 +225,7 @@ discard_and_close_cb (gpointer user_data)
   PigeonComposer *self = user_data;
 
   pigeon_composer_discard_draft (self);
-  pigeon_composer_close_now (self);
+  close_now (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -281,7 +281,7 @@ discard_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   PigeonComposer *self = PIGEON_COMPOSER (widget);
 
   pigeon_composer_discard_draft (self);
-  pigeon_composer_close_now (self);
+  close_now (self);
 }
 
 static void
