@@ -471,6 +471,45 @@ test_signature_follows_from (void)
   pigeon_engine_set_signature (engine, home, NULL);
 }
 
+/* A forward keeps the original's attachments; forwarded as an
+ * attachment, the original is the one attachment. */
+static void
+test_forward (void)
+{
+  g_autoptr (GError) error = NULL;
+  PigeonAccount *work = pigeon_engine_find_account (engine, "Work");
+  g_autoptr (PigeonMessageList) found = pigeon_store_search (store, work, "subject:quarterly", &error);
+  g_autoptr (PigeonMessage) message = NULL;
+  PigeonComposer *composer;
+  g_autofree char *body = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (pigeon_ui_test_wait_for (list_is_loaded, found));
+  message = g_list_model_get_item (G_LIST_MODEL (found), 0);
+
+  pigeon_composer_present_reply (GTK_APPLICATION (app), engine, message, PIGEON_COMPOSE_FORWARD);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (template_child (composer, "subject_entry"))), ==,
+                   "Fwd: Quarterly report with figures");
+  g_assert_true (pigeon_address_entry_is_empty (PIGEON_ADDRESS_ENTRY (template_child (composer, "to_entry"))));
+  g_assert_cmpuint (pigeon_composer_get_n_attachments (composer), ==, 2);
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 0), ==, "figures.csv");
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 1), ==, "notes.txt");
+  body = dup_body (composer);
+  g_assert_nonnull (strstr (body, "---------- Forwarded message ----------\nFrom: Grace Hopper <grace@example.org>\n"));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (composer), "composer-forward.png");
+  discard_composer (composer);
+
+  pigeon_composer_present_reply (GTK_APPLICATION (app), engine, message, PIGEON_COMPOSE_FORWARD_ATTACHED);
+  g_assert_true (pigeon_ui_test_wait_for (composer_is_open, NULL));
+  composer = find_composer ();
+  g_assert_cmpuint (pigeon_composer_get_n_attachments (composer), ==, 1);
+  g_assert_cmpstr (pigeon_composer_get_attachment_name (composer, 0), ==, "Quarterly report with figures.eml");
+  discard_composer (composer);
+}
+
 static gboolean
 widget_is_hidden (gpointer data)
 {
@@ -980,6 +1019,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/composer/mailto", test_mailto);
   g_test_add_func ("/ui/composer/signature-follows-from", test_signature_follows_from);
   g_test_add_func ("/ui/composer/reply", test_reply);
+  g_test_add_func ("/ui/composer/forward", test_forward);
   g_test_add_func ("/ui/composer/edit-stored-message", test_edit_stored_message);
   g_test_add_func ("/ui/composer/undo-send", test_undo_send);
   g_test_add_func ("/ui/composer/escape-asks", test_escape_asks);
