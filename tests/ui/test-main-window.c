@@ -17,6 +17,97 @@
  * 30 messages (pigeon-ui-test.h). */
 
 static PigeonApplication *app;
+
+/* A network monitor whose network the test turns off and on: GIO picks it
+ * as the default monitor (GIO_USE_NETWORK_MONITOR) before anything asks. */
+#define FAKE_TYPE_MONITOR (fake_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (FakeMonitor, fake_monitor, FAKE, MONITOR, GObject)
+
+struct _FakeMonitor
+{
+  GObject parent_instance;
+  gboolean available;
+};
+
+enum
+{
+  FAKE_PROP_0,
+  FAKE_PROP_AVAILABLE,
+  FAKE_PROP_METERED,
+  FAKE_PROP_CONNECTIVITY,
+};
+
+static void fake_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void fake_monitor_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FakeMonitor,
+                               fake_monitor,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, fake_monitor_initable_iface_init)
+                                   G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, fake_monitor_iface_init))
+
+static gboolean
+fake_monitor_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
+{
+  return TRUE;
+}
+
+static void
+fake_monitor_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = fake_monitor_initable_init;
+}
+
+static void
+fake_monitor_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FakeMonitor *self = FAKE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case FAKE_PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    case FAKE_PROP_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case FAKE_PROP_CONNECTIVITY:
+      g_value_set_enum (value, self->available ? G_NETWORK_CONNECTIVITY_FULL : G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fake_monitor_class_init (FakeMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = fake_monitor_get_property;
+  g_object_class_override_property (object_class, FAKE_PROP_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, FAKE_PROP_METERED, "network-metered");
+  g_object_class_override_property (object_class, FAKE_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+fake_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+}
+
+static void
+fake_monitor_init (FakeMonitor *self)
+{
+  self->available = TRUE;
+}
+
+static void
+fake_monitor_set_available (FakeMonitor *self, gboolean available)
+{
+  self->available = available;
+  g_object_notify (G_OBJECT (self), "network-available");
+  g_signal_emit_by_name (self, "network-changed", available);
+}
 static PigeonEngine *engine;
 static PigeonStore *store;
 
@@ -491,6 +582,26 @@ test_account_error_banner (void)
 }
 
 static void
+test_offline_banner (void)
+{
+  PigeonWindow *window = open_window ();
+  GtkWidget *banner = template_child (window, "offline_banner");
+  FakeMonitor *monitor = FAKE_MONITOR (g_network_monitor_get_default ());
+
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  fake_monitor_set_available (monitor, FALSE);
+  g_assert_true (pigeon_ui_test_wait_for (revealed, banner));
+  g_assert_true (shows_label (banner, "You are offline. Mail will be sent and synced when you are back online."));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (window), "main-window-offline.png");
+
+  fake_monitor_set_available (monitor, TRUE);
+  g_assert_true (pigeon_ui_test_wait_for (concealed, banner));
+
+  close_window (GTK_WINDOW (window));
+}
+
+static void
 test_search (void)
 {
   PigeonWindow *window = open_window ();
@@ -765,6 +876,9 @@ main (int argc, char *argv[])
   int status;
 
   g_setenv ("GNOTIFICATION_BACKEND", "freedesktop", TRUE);
+  g_setenv ("GIO_USE_NETWORK_MONITOR", "pigeon-test-fake", TRUE);
+  g_io_extension_point_register (G_NETWORK_MONITOR_EXTENSION_POINT_NAME);
+  g_io_extension_point_implement (G_NETWORK_MONITOR_EXTENSION_POINT_NAME, FAKE_TYPE_MONITOR, "pigeon-test-fake", 1000);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -779,6 +893,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/main-window/sidebar", test_sidebar);
   g_test_add_func ("/ui/main-window/folder-and-message", test_folder_and_message);
   g_test_add_func ("/ui/main-window/account-error-banner", test_account_error_banner);
+  g_test_add_func ("/ui/main-window/offline-banner", test_offline_banner);
   g_test_add_func ("/ui/main-window/search", test_search);
   g_test_add_func ("/ui/main-window/show-message-action", test_show_message_action);
   g_test_add_func ("/ui/main-window/actions-on-messages", test_actions_on_messages);
