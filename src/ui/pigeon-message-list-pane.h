@@ -16,7 +16,10 @@ G_BEGIN_DECLS
  *
  * The window's actions (win.mark-read, win.delete, ...) act on the
  * selection through the pigeon_message_list_pane_*_selection() calls below;
- * each works on every selected message and does nothing when none is. */
+ * each works on every selected message (in the conversation view, on every
+ * message of each selected conversation) and does nothing when none is.
+ * Moves, deletes and archives need the folder a message is in, which a
+ * search result does not tell: there they say so in a toast. */
 G_DECLARE_FINAL_TYPE (PigeonMessageListPane, pigeon_message_list_pane, PIGEON, MESSAGE_LIST_PANE, GtkWidget)
 
 GtkWidget *pigeon_message_list_pane_new (PigeonEngine *engine);
@@ -29,7 +32,7 @@ void pigeon_message_list_pane_search (PigeonMessageListPane *self, const char *q
 /* The one message the reader shows: NULL when none or several are selected.
  * The "selected-message" property notifies. */
 PigeonMessage *pigeon_message_list_pane_get_selected_message (PigeonMessageListPane *self);
-/* The selected messages (PigeonMessage), in list order; never NULL. */
+/* The selected rows' messages (PigeonMessage), in list order; never NULL. */
 GPtrArray *pigeon_message_list_pane_get_selection (PigeonMessageListPane *self);
 
 /* Moves the selection to @target (the sidebar's drop target), with an undo
