@@ -506,6 +506,7 @@ item_new (PigeonAttachmentBar *self, guint index)
   GtkDragSource *drag = gtk_drag_source_new ();
 
   gtk_widget_add_css_class (linked, "linked");
+  gtk_widget_set_halign (linked, GTK_ALIGN_START);
   gtk_button_set_child (GTK_BUTTON (button), item_content_new (part));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "attachment.open");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_uint32 (index));
@@ -620,7 +621,11 @@ pigeon_attachment_bar_init (PigeonAttachmentBar *self)
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow), 4);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow), 6);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->flow), 6);
-  gtk_widget_set_halign (self->flow, GTK_ALIGN_START);
+  /* Equal columns across the whole width, each item at the start of its
+   * cell: the items line up from the left, and the bar's height follows
+   * its width (a flow box that is not as wide as its row wraps in a
+   * height it was not measured for). */
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->flow), TRUE);
   gtk_box_append (GTK_BOX (self->box), header);
   gtk_box_append (GTK_BOX (self->box), self->flow);
   rebuild (self);
