@@ -67,21 +67,20 @@ send_notification (PigeonNewMail *self, PigeonFolder *inbox, guint count)
   if (name == NULL || *name == '\0')
     name = pigeon_account_get_address (account);
   /* Translators: %u is a number of messages, %s an account's name. */
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new message in %s", "%u new messages in %s", count), count,
-                           name);
+  title = g_strdup_printf (ngettext ("%u new message in %s", "%u new messages in %s", count), count, name);
   notification = g_notification_new (title);
   if (newest != NULL)
     {
+      const char *from = pigeon_message_get_from (newest);
+      const char *subject = pigeon_message_get_subject (newest);
       /* Translators: the sender, then the subject of the newest message. */
-      g_autofree char *body =
-          g_strdup_printf (_ ("%s: %s"), pigeon_message_get_from (newest), pigeon_message_get_subject (newest));
+      g_autofree char *body = g_strdup_printf (_ ("%s: %s"), from != NULL ? from : _ ("Unknown sender"),
+                                               subject != NULL ? subject : _ ("No subject"));
 
       g_notification_set_body (notification, body);
       g_notification_set_default_action_and_target (notification, "app.show-message", "(xx)",
                                                     pigeon_folder_get_id (inbox), pigeon_message_get_id (newest));
     }
-  else
-    g_notification_set_default_action (notification, "app.activate");
   g_application_send_notification (G_APPLICATION (self->app), id, notification);
 }
 
