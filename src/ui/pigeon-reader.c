@@ -316,6 +316,22 @@ add_text_block (PigeonReader *self, guint quote_level, const char *text)
   gtk_box_append (self->body_box, label);
 }
 
+/* The MIME engine guessed the text's encoding (unknown or wrong charset):
+ * say so, since some characters may be wrong. */
+static void
+add_charset_note (PigeonReader *self)
+{
+  GtkWidget *note = gtk_label_new (_ ("Some characters may be wrong: this text does not say its character set "
+                                      "correctly."));
+
+  gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (note), 0);
+  gtk_widget_add_css_class (note, "dim-label");
+  gtk_widget_add_css_class (note, "caption");
+  gtk_widget_add_css_class (note, "reader-charset-note");
+  gtk_box_append (self->body_box, note);
+}
+
 /* Consecutive lines of one quote level make one block (one label), so a
  * quote gets one continuous bar. Blank lines at a block's ends are left
  * out: the box's spacing separates blocks. */
@@ -348,12 +364,15 @@ show_lines (PigeonReader *self, GPtrArray *lines)
 static void
 show_body_part (PigeonReader *self, PigeonMimePart *part)
 {
-  g_autofree char *text = pigeon_mime_part_get_text (part, NULL);
+  gboolean fallback = FALSE;
+  g_autofree char *text = pigeon_mime_part_get_text (part, &fallback);
   const PigeonMimeContentType *type = pigeon_mime_part_get_content_type (part);
   g_autoptr (GPtrArray) lines = NULL;
 
   if (text == NULL)
     return;
+  if (fallback)
+    add_charset_note (self);
   if (pigeon_mime_part_is_type (part, "text", "html"))
     {
       /* Without an HTML view, the HTML is read as text: scripts, styles

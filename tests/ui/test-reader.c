@@ -63,7 +63,8 @@ not_downloaded_info (void)
 static void
 add_reader_fixtures (void)
 {
-  static const char *const names[] = { "flowed-quotes.eml", "html-only.eml", "attachments.eml", "inline-image.eml" };
+  static const char *const names[] = { "flowed-quotes.eml", "html-only.eml", "attachments.eml", "inline-image.eml",
+                                       "bad-charset.eml" };
   g_autoptr (GPtrArray) infos = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
   PigeonFolder *junk = pigeon_ui_test_find_folder (store, "Work", "Junk");
   Write write = { FALSE, NULL };
@@ -494,6 +495,23 @@ test_attachments (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Text in an unknown charset is shown (windows-1252 for what is not
+ * UTF-8) with a note that it may be wrong; good text has no note. */
+static void
+test_charset_note (void)
+{
+  GtkWidget *reader;
+  GtkWidget *window = reader_window_new (&reader);
+  g_autofree char *text = show (reader, "Coffee with a wrong charset");
+
+  assert_contains (text, "See you at the caf\xc3\xa9 at eight.");
+  g_assert_cmpuint (count_with_class (reader, "reader-charset-note"), ==, 1);
+  g_free (g_steal_pointer (&text));
+  text = show (reader, "Re: The analytical engine notes");
+  g_assert_cmpuint (count_with_class (reader, "reader-charset-note"), ==, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 shows_error (gpointer data)
 {
@@ -712,6 +730,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/reader/error-and-retry", test_error_and_retry);
   g_test_add_func ("/ui/reader/open-script-refused", test_open_script_refused);
   g_test_add_func ("/ui/reader/drag-out", test_drag_out);
+  g_test_add_func ("/ui/reader/charset-note", test_charset_note);
 
   status = g_test_run ();
   g_clear_object (&engine);
