@@ -6,57 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "pigeon-account-setup.h"
-#include "pigeon-composer.h"
-#include "pigeon-message-list-pane.h"
 #include "pigeon-prompts.h"
-#include "pigeon-reader.h"
-#include "pigeon-sidebar.h"
-#include "pigeon-window.h"
-
-struct _PigeonWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  GSettings *settings;
-  PigeonEngine *engine;
-  GNetworkMonitor *monitor;
-  GSignalGroup *engine_signals;
-  GSignalGroup *store_signals;
-
-  PigeonSidebar *sidebar;
-  PigeonMessageListPane *message_list;
-  PigeonReader *reader;
-
-  /* Pulses the progress bar while the engine works without a count. */
-  guint pulse_source;
-
-  /* The account whose error the banner shows. */
-  PigeonAccount *banner_account;
-  GError *banner_error;
-
-  /* Template children */
-  AdwToastOverlay *toast_overlay;
-  GtkPaned *outer_paned;
-  GtkPaned *inner_paned;
-  GtkWidget *sidebar_slot;
-  GtkWidget *list_slot;
-  GtkWidget *reader_slot;
-  GtkStack *list_stack;
-  AdwStatusPage *empty_page;
-  GtkWidget *add_account_button;
-  AdwWindowTitle *list_title;
-  GtkToggleButton *search_button;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkRevealer *offline_banner;
-  GtkRevealer *error_banner;
-  GtkLabel *error_label;
-  GtkButton *error_button;
-  GtkRevealer *progress_revealer;
-  GtkProgressBar *progress_bar;
-  GtkLabel *status_label;
-};
+#include "pigeon-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PigeonWindow, pigeon_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -97,12 +48,6 @@ pigeon_window_show_message (PigeonWindow *self, PigeonFolder *folder, PigeonMess
 
   pigeon_sidebar_select_folder (self->sidebar, folder);
   pigeon_reader_set_message (self->reader, message);
-}
-
-static GtkApplication *
-pigeon_window_get_app (PigeonWindow *self)
-{
-  return gtk_window_get_application (GTK_WINDOW (self));
 }
 
 /* Account errors: the sidebar's icon and the banner offer one fix */
@@ -340,8 +285,6 @@ store_notice_cb (PigeonWindow *self)
 
 /* Panes */
 
-static void set_action_enabled (PigeonWindow *self, const char *name, gboolean enabled);
-
 static void
 update_empty_state (PigeonWindow *self)
 {
@@ -349,7 +292,7 @@ update_empty_state (PigeonWindow *self)
 
   gtk_stack_set_visible_child_name (self->list_stack, has_account ? "messages" : "no-account");
   /* Mail needs an account to come from. */
-  set_action_enabled (self, "compose", has_account);
+  pigeon_window_set_action_enabled (self, "compose", has_account);
 }
 
 static void
@@ -387,8 +330,8 @@ sidebar_messages_dropped_cb (PigeonWindow *self, PigeonFolder *target)
   pigeon_message_list_pane_move_selection_to (self->message_list, target);
 }
 
-static void
-set_action_enabled (PigeonWindow *self, const char *name, gboolean enabled)
+void
+pigeon_window_set_action_enabled (PigeonWindow *self, const char *name, gboolean enabled)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
@@ -401,15 +344,15 @@ selected_message_cb (PigeonWindow *self)
   PigeonMessage *message = pigeon_message_list_pane_get_selected_message (self->message_list);
 
   pigeon_reader_set_message (self->reader, message);
-  set_action_enabled (self, "reply", message != NULL);
-  set_action_enabled (self, "reply-all", message != NULL);
-  set_action_enabled (self, "forward", message != NULL);
+  pigeon_window_set_action_enabled (self, "reply", message != NULL);
+  pigeon_window_set_action_enabled (self, "reply-all", message != NULL);
+  pigeon_window_set_action_enabled (self, "forward", message != NULL);
 }
 
 static void
 can_undo_cb (PigeonWindow *self)
 {
-  set_action_enabled (self, "undo", pigeon_engine_get_can_undo (self->engine));
+  pigeon_window_set_action_enabled (self, "undo", pigeon_engine_get_can_undo (self->engine));
 }
 
 /* Search */
@@ -435,150 +378,6 @@ search_mode_cb (PigeonWindow *self)
     return;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   pigeon_message_list_pane_search (self->message_list, NULL);
-}
-
-/* Actions */
-
-static void
-compose_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-  PigeonFolder *folder = pigeon_sidebar_get_selected_folder (self->sidebar);
-  PigeonAccount *account = NULL;
-
-  /* Write from the account whose folder is open. */
-  if (folder != NULL)
-    account =
-        pigeon_store_lookup_account (pigeon_engine_get_store (self->engine), pigeon_folder_get_account_id (folder));
-  pigeon_composer_present_new (pigeon_window_get_app (self), self->engine, account);
-}
-
-static void
-present_reply (PigeonWindow *self, PigeonComposeMode mode)
-{
-  PigeonMessage *message = pigeon_message_list_pane_get_selected_message (self->message_list);
-
-  if (message != NULL)
-    pigeon_composer_present_reply (pigeon_window_get_app (self), self->engine, message, mode);
-}
-
-static void
-reply_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  present_reply (user_data, PIGEON_COMPOSE_REPLY);
-}
-
-static void
-reply_all_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  present_reply (user_data, PIGEON_COMPOSE_REPLY_ALL);
-}
-
-static void
-forward_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  present_reply (user_data, PIGEON_COMPOSE_FORWARD);
-}
-
-static void
-mark_read_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  pigeon_message_list_pane_mark_selection_read (self->message_list, TRUE);
-}
-
-static void
-mark_unread_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  pigeon_message_list_pane_mark_selection_read (self->message_list, FALSE);
-}
-
-static void
-toggle_flag_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  pigeon_message_list_pane_toggle_selection_flag (self->message_list);
-}
-
-static void
-delete_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  pigeon_message_list_pane_delete_selection (self->message_list);
-}
-
-static void
-archive_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  pigeon_message_list_pane_archive_selection (self->message_list);
-}
-
-static void
-move_to_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-  gint64 id = g_ascii_strtoll (g_variant_get_string (parameter, NULL), NULL, 10);
-  PigeonFolder *folder = pigeon_store_lookup_folder (pigeon_engine_get_store (self->engine), id);
-
-  if (folder != NULL)
-    pigeon_message_list_pane_move_selection_to (self->message_list, folder);
-}
-
-static void
-search_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-undo_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (PigeonWindow) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!pigeon_engine_undo_finish (PIGEON_ENGINE (source), result, &error))
-    pigeon_window_show_toast (self, adw_toast_new (error->message));
-}
-
-static void
-undo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PigeonWindow *self = user_data;
-
-  pigeon_engine_undo_async (self->engine, NULL, undo_done_cb, g_object_ref (self));
-}
-
-static const GActionEntry win_actions[] = {
-  { "compose", compose_action },         { "reply", reply_action },         { "reply-all", reply_all_action },
-  { "forward", forward_action },         { "mark-read", mark_read_action }, { "mark-unread", mark_unread_action },
-  { "toggle-flag", toggle_flag_action }, { "delete", delete_action },       { "archive", archive_action },
-  { "move-to", move_to_action, "s" },    { "search", search_action },       { "undo", undo_action },
-};
-
-/* Delete and A act on the message list only while it has the focus, so
- * they never take a key from the search entry or the reader. */
-static void
-add_list_shortcuts (PigeonWindow *self)
-{
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-
-  gtk_shortcut_controller_add_shortcut (
-      GTK_SHORTCUT_CONTROLLER (controller),
-      gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Delete|KP_Delete"), gtk_named_action_new ("win.delete")));
-  gtk_shortcut_controller_add_shortcut (
-      GTK_SHORTCUT_CONTROLLER (controller),
-      gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("a"), gtk_named_action_new ("win.archive")));
-  gtk_widget_add_controller (self->list_slot, controller);
 }
 
 /* Construction */
@@ -647,9 +446,9 @@ pigeon_window_constructed (GObject *object)
   G_OBJECT_CLASS (pigeon_window_parent_class)->constructed (object);
 
   self->monitor = g_object_ref (g_network_monitor_get_default ());
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  pigeon_window_add_actions (self);
   add_panes (self);
-  add_list_shortcuts (self);
+  pigeon_window_add_list_shortcuts (self);
   connect_engine (self);
 
   update_empty_state (self);
