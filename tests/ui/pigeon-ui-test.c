@@ -116,6 +116,22 @@ pigeon_ui_test_remove_dir (const char *dir)
   g_rmdir (dir);
 }
 
+void
+pigeon_ui_test_use_xdg_dirs (const char *dir)
+{
+  static const char *const names[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME" };
+  static const char *const subdirs[] = { "data", "config", "cache" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, subdirs[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_setenv (names[i], path, TRUE);
+    }
+  g_setenv ("PIGEON_SECRET_SERVICE", "0", TRUE);
+}
+
 /* Fixture writes */
 
 typedef struct

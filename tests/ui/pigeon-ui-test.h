@@ -22,6 +22,10 @@ void pigeon_ui_test_save_screenshot (GtkWidget *widget, const char *name);
 /* A fresh temporary directory, and its removal with everything in it. */
 char *pigeon_ui_test_make_dir (void);
 void pigeon_ui_test_remove_dir (const char *dir);
+/* Points XDG_DATA_HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME into @dir, and
+ * keeps passwords in memory, so that nothing the UI saves (drafts, settings
+ * files, passwords) reaches the user's own directories or keyring. */
+void pigeon_ui_test_use_xdg_dirs (const char *dir);
 
 /* A store in @dir holding two accounts, "Work" (IMAP, alice@example.org:
  * INBOX, Drafts, Sent, Archive, Junk, Trash, Projects and Projects/Pigeon)

@@ -353,9 +353,25 @@ reader_shows_subject (gpointer data)
   return shows_label (template_child (window, "reader_slot"), "Your trip to GUADEC");
 }
 
+static gboolean
+reply_is_shown (gpointer data)
+{
+  GtkWindow **composer = data;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (g_strcmp0 (gtk_window_get_title (l->data), "Re: Your trip to GUADEC") == 0 && gtk_widget_get_mapped (l->data))
+      {
+        *composer = l->data;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 static void
 test_folder_and_message (void)
 {
+  GtkWindow *composer = NULL;
   PigeonWindow *window = open_window ();
   PigeonSidebar *sidebar = window_sidebar (window);
   PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Work", "INBOX");
@@ -380,6 +396,11 @@ test_folder_and_message (void)
   g_assert_true (pigeon_ui_test_wait_for (reader_shows_subject, window));
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (GTK_WIDGET (window), "main-window.png");
+
+  /* Reply (Ctrl+R) opens a composer for the message shown. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reply", NULL);
+  g_assert_true (pigeon_ui_test_wait_for (reply_is_shown, &composer));
+  gtk_window_destroy (composer);
 
   close_window (GTK_WINDOW (window));
 }
@@ -879,10 +900,12 @@ main (int argc, char *argv[])
   g_setenv ("GIO_USE_NETWORK_MONITOR", "pigeon-test-fake", TRUE);
   g_io_extension_point_register (G_NETWORK_MONITOR_EXTENSION_POINT_NAME);
   g_io_extension_point_implement (G_NETWORK_MONITOR_EXTENSION_POINT_NAME, FAKE_TYPE_MONITOR, "pigeon-test-fake", 1000);
+  /* Before GLib reads (and caches) the XDG directories. */
+  dir = pigeon_ui_test_make_dir ();
+  pigeon_ui_test_use_xdg_dirs (dir);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  dir = pigeon_ui_test_make_dir ();
   store = pigeon_ui_test_fixture_store (dir);
   engine = pigeon_ui_test_fixture_engine (store, dir);
   app = pigeon_application_new_for_engine (engine);

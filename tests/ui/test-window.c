@@ -214,12 +214,14 @@ main (int argc, char *argv[])
   g_autoptr (PigeonEngine) engine = NULL;
   int status;
 
+  /* Before GLib reads (and caches) the XDG directories. */
+  dir = pigeon_ui_test_make_dir ();
+  pigeon_ui_test_use_xdg_dirs (dir);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   /* First run: an empty store of its own, and an engine that stays off
    * the network. */
-  dir = pigeon_ui_test_make_dir ();
   path = g_build_filename (dir, "pigeon.db", NULL);
   store = pigeon_store_open (path, &error);
   g_assert_no_error (error);
