@@ -214,6 +214,9 @@ row_show_account_state (Row *row)
   gtk_spinner_set_spinning (GTK_SPINNER (row->spinner), state->working);
   gtk_widget_set_visible (row->error_button, state->error != NULL);
   gtk_widget_set_tooltip_text (row->error_button, state->error != NULL ? state->error->message : NULL);
+  if (state->error != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row->error_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    state->error->message, -1);
 }
 
 static void
