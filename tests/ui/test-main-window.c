@@ -528,6 +528,38 @@ text_is_shown (gpointer data)
   return shows_label (shown->window, shown->text);
 }
 
+/* The drawable button under @widget whose tooltip is @tooltip. */
+static GtkWidget *
+find_button_with_tooltip (GtkWidget *widget, const char *tooltip)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_is_drawable (widget) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+count_fix_cb (PigeonSidebar *sidebar, PigeonAccount *account, const GError *error, gpointer user_data)
+{
+  g_assert_cmpstr (pigeon_account_get_display_name (account), ==, "Work");
+  (*(guint *) user_data)++;
+}
+
+static gboolean
+is_nonzero (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
 /* Closes the windows a fix opened (a prompt), leaving @window. */
 static void
 close_dialogs (PigeonWindow *window)
@@ -549,6 +581,8 @@ test_account_error_banner (void)
   PigeonAccount *home = find_account ("Home");
   GtkWidget *banner = template_child (window, "error_banner");
   ShownText shown;
+  GtkWidget *icon;
+  guint fixes = 0;
   g_autoptr (GError) certificate_error = g_error_new_literal (PIGEON_ENGINE_ERROR, PIGEON_ENGINE_ERROR_CERTIFICATE,
                                                               "The certificate of pop.example.net:995 is not trusted.");
   g_autoptr (GError) error =
@@ -567,6 +601,18 @@ test_account_error_banner (void)
                                   PIGEON_ENGINE_ERROR_AUTH));
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (GTK_WIDGET (window), "main-window-error.png");
+
+  /* Its icon, with the error as tooltip, offers the fix too. */
+  icon = find_button_with_tooltip (GTK_WIDGET (sidebar), error->message);
+  g_assert_nonnull (icon);
+  g_signal_connect (sidebar, "fix-account-error", G_CALLBACK (count_fix_cb), &fixes);
+  g_assert_true (gtk_widget_activate (icon));
+  g_assert_true (pigeon_ui_test_wait_for (is_nonzero, &fixes));
+  g_signal_handlers_disconnect_by_func (sidebar, count_fix_cb, &fixes);
+  close_dialogs (window);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (banner)));
+  g_signal_emit_by_name (engine, "account-error", work, error);
+  g_assert_true (pigeon_ui_test_wait_for (revealed, banner));
 
   /* Two accounts need the user: the banner shows the latest, and after
    * its fix is offered, the other. */
