@@ -668,6 +668,25 @@ test_offline_banner (void)
   close_window (GTK_WINDOW (window));
 }
 
+/* The message list holds messages, each about the trip to GUADEC. */
+static gboolean
+list_shows_only_guadec (gpointer data)
+{
+  GListModel *model = message_list_model (data);
+  guint n_items = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (model, i);
+
+      if (!PIGEON_IS_MESSAGE (item) ||
+          g_strcmp0 (pigeon_message_get_subject (PIGEON_MESSAGE (item)), "Your trip to GUADEC") != 0)
+        return FALSE;
+    }
+
+  return n_items > 0;
+}
+
 static void
 test_search (void)
 {
@@ -680,6 +699,10 @@ test_search (void)
   g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (search_bar)));
   g_assert_true (gtk_widget_is_focus (gtk_widget_get_first_child (entry)) || gtk_widget_has_focus (entry) ||
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry));
+
+  /* Typing searches all mail: the list shows what matches. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "guadec");
+  g_assert_true (pigeon_ui_test_wait_for (list_shows_only_guadec, window));
 
   /* Choosing a folder ends the search. */
   pigeon_sidebar_select_folder (window_sidebar (window), pigeon_ui_test_find_folder (store, "Home", "Inbox"));
