@@ -8,6 +8,7 @@ BUILD_PACKAGES=(
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev libsecret-1-dev
   desktop-file-utils adwaita-icon-theme fonts-cantarell
   glib-networking
+  libwebkitgtk-6.0-dev
 )
 
 # Real servers for the peers suite, a display and validators for the ui and

@@ -13,5 +13,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PigeonWindow, pigeon_window, PIGEON, WINDOW, AdwApplicationWindow)
 
 PigeonWindow *pigeon_window_new (PigeonApplication *application);
+/* Takes @toast (transfer full), as adw_toast_overlay_add_toast() does. */
+void pigeon_window_show_toast (PigeonWindow *self, AdwToast *toast);
+
+/* Selects @folder in the sidebar and shows @message in the reader (a new
+ * mail notification was clicked). */
+void pigeon_window_show_message (PigeonWindow *self, PigeonFolder *folder, PigeonMessage *message);
 
 G_END_DECLS

@@ -7,30 +7,10 @@
 #include <adwaita.h>
 
 #include "pigeon-application.h"
+#include "pigeon-ui-test.h"
 #include "pigeon-window.h"
 
-/* Every main-loop wait is bounded (TESTING.md). */
-#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
-
-typedef gboolean (*Condition) (gpointer data);
-
 static PigeonApplication *app;
-
-static gboolean
-wait_for (Condition condition, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static gboolean
 widget_is_mapped (gpointer data)
@@ -56,25 +36,14 @@ template_child (GtkWidget *window, const char *name)
   return GTK_WIDGET (child);
 }
 
-/* Lets a newly mapped window lay out and draw its first frames. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
 static PigeonWindow *
 open_window (void)
 {
   PigeonWindow *window = pigeon_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (widget_is_mapped, window));
-  settle ();
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, window));
+  pigeon_ui_test_settle ();
 
   return window;
 }
@@ -86,60 +55,8 @@ close_window (GtkWindow *window)
 
   g_weak_ref_init (&ref, window);
   gtk_window_close (window);
-  g_assert_true (wait_for (widget_is_gone, &ref));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_gone, &ref));
   g_weak_ref_clear (&ref);
-}
-
-/* Counts the distinct colours in a coarse sample of the texture: a window
- * that failed to draw is one or two flat colours. */
-static guint
-count_colours (GdkTexture *texture)
-{
-  int width = gdk_texture_get_width (texture);
-  int height = gdk_texture_get_height (texture);
-  gsize stride = (gsize) width * 4;
-  g_autofree guchar *pixels = g_malloc (stride * height);
-  g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
-
-  gdk_texture_download (texture, pixels, stride);
-  for (int y = 0; y < height; y += 3)
-    for (int x = 0; x < width; x += 3)
-      {
-        guint32 pixel;
-
-        memcpy (&pixel, pixels + y * stride + x * 4, sizeof pixel);
-        g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
-      }
-
-  return g_hash_table_size (colours);
-}
-
-/* Renders @window through its own renderer and saves it as a PNG under
- * the build directory, so a person can look at what the test saw. */
-static void
-save_screenshot (GtkWidget *window, const char *name)
-{
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *built = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
-  g_autofree char *dir = g_canonicalize_filename (built, NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpuint (count_colours (texture), >, 20);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static void
@@ -156,13 +73,17 @@ test_window_empty_state (void)
   g_assert_true (gtk_widget_is_drawable (empty_page));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Account Yet");
   g_assert_cmpstr (adw_status_page_get_icon_name (ADW_STATUS_PAGE (empty_page)), ==, APPLICATION_ID "-symbolic");
+  g_assert_cmpstr (
+      gtk_actionable_get_action_name (GTK_ACTIONABLE (template_child (GTK_WIDGET (window), "add_account_button"))), ==,
+      "app.add-account");
+  g_assert_true (gtk_widget_is_drawable (template_child (GTK_WIDGET (window), "add_account_button")));
 
   /* The three panes are all on screen. */
   g_assert_true (gtk_widget_is_drawable (gtk_paned_get_start_child (GTK_PANED (outer_paned))));
   g_assert_true (gtk_widget_is_drawable (gtk_paned_get_start_child (GTK_PANED (inner_paned))));
   g_assert_true (gtk_widget_is_drawable (gtk_paned_get_end_child (GTK_PANED (inner_paned))));
 
-  save_screenshot (GTK_WIDGET (window), "main-window-empty.png");
+  pigeon_ui_test_save_screenshot (GTK_WIDGET (window), "main-window-empty.png");
   close_window (GTK_WINDOW (window));
 }
 
@@ -174,14 +95,14 @@ test_window_state_is_kept (void)
   GtkWidget *outer_paned;
   int width, height;
 
-  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-width", 1200);
   g_settings_set_int (settings, "window-height", 640);
   g_settings_set_int (settings, "sidebar-width", 260);
 
   window = open_window ();
   outer_paned = template_child (GTK_WIDGET (window), "outer_paned");
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (width, ==, 1200);
   g_assert_cmpint (height, ==, 640);
   g_assert_cmpint (gtk_paned_get_position (GTK_PANED (outer_paned)), ==, 260);
 
@@ -190,9 +111,9 @@ test_window_state_is_kept (void)
   g_assert_cmpint (g_settings_get_int (settings, "message-list-width"), ==, 333);
 
   /* The size is saved when the window closes. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 700);
   close_window (GTK_WINDOW (window));
-  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1300);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
@@ -218,23 +139,66 @@ about_window_shown (gpointer data)
 }
 
 static void
+assert_accel (const char *action, const char *accel)
+{
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+  g_assert_true (g_strv_contains ((const char *const *) accels, accel));
+}
+
+/* The window actions the other panes use by name, with their keys. */
+static void
+assert_window_actions (PigeonWindow *window)
+{
+  static const char *const names[] = { "compose",     "reply",  "reply-all", "forward", "mark-read", "mark-unread",
+                                       "toggle-flag", "delete", "archive",   "move-to", "search",    "undo" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), names[i]));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "add-account"));
+
+  /* No account to write from, nothing selected, nothing moved yet. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "compose"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "reply"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "undo"));
+
+  assert_accel ("win.compose", "<Control>n");
+  assert_accel ("win.reply", "<Control>r");
+  assert_accel ("win.reply-all", "<Shift><Control>r");
+  assert_accel ("win.forward", "<Control>l");
+  assert_accel ("win.search", "<Control>f");
+  assert_accel ("win.undo", "<Control>z");
+}
+
+static void
 test_actions_and_shortcuts (void)
 {
   PigeonWindow *window = open_window ();
   g_auto (GStrv) quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_auto (GStrv) help_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
   GtkWidget *about = NULL;
+  GtkWidget *overlay;
 
   g_assert_true (g_strv_contains ((const char *const *) quit_accels, "<Control>q"));
   g_assert_true (g_strv_contains ((const char *const *) help_accels, "<Control>question"));
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  assert_window_actions (window);
+
+  /* The shortcuts window lists the message actions. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_true (pigeon_ui_test_wait_for (widget_is_mapped, overlay));
+  pigeon_ui_test_settle ();
+  pigeon_ui_test_save_screenshot (overlay, "shortcuts.png");
+  gtk_widget_set_visible (overlay, FALSE);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (about_window_shown, &about));
-  settle ();
+  g_assert_true (pigeon_ui_test_wait_for (about_window_shown, &about));
+  pigeon_ui_test_settle ();
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Pigeon");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
-  save_screenshot (about, "about.png");
+  pigeon_ui_test_save_screenshot (about, "about.png");
   close_window (GTK_WINDOW (about));
 
   close_window (GTK_WINDOW (window));
@@ -244,13 +208,27 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (PigeonStore) store = NULL;
+  g_autoptr (PigeonEngine) engine = NULL;
   int status;
 
+  /* Before GLib reads (and caches) the XDG directories. */
+  dir = pigeon_ui_test_make_dir ();
+  pigeon_ui_test_use_xdg_dirs (dir);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
+  /* First run: an empty store of its own, and an engine that stays off
+   * the network. */
+  path = g_build_filename (dir, "pigeon.db", NULL);
+  store = pigeon_store_open (path, &error);
+  g_assert_no_error (error);
+  engine = pigeon_ui_test_fixture_engine (store, dir);
+
   /* Several test binaries may run at once: do not fight over the bus name. */
-  app = pigeon_application_new ();
+  app = pigeon_application_new_for_engine (engine);
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
@@ -261,6 +239,10 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
   g_clear_object (&app);
+  g_clear_object (&engine);
+  pigeon_store_close (store);
+  g_clear_object (&store);
+  pigeon_ui_test_remove_dir (dir);
 
   return status;
 }
