@@ -167,6 +167,25 @@ format_addresses (GPtrArray *addresses)
   return addresses != NULL && addresses->len > 0 ? pigeon_mime_address_list_format (addresses) : NULL;
 }
 
+#define REFERENCES_SECTION "HEADER.FIELDS (REFERENCES IN-REPLY-TO)"
+
+const char *const pigeon_engine_imap_summary_sections[] = { REFERENCES_SECTION, NULL };
+
+static GStrv
+references_from_fetch (PigeonImapFetch *fetch)
+{
+  GBytes *fields = pigeon_imap_fetch_get_section (fetch, REFERENCES_SECTION);
+  g_autofree char *value = NULL;
+  gsize len;
+  const char *block;
+
+  if (fields == NULL)
+    return NULL;
+  block = g_bytes_get_data (fields, &len);
+  value = pigeon_mime_header_block_dup_field (block, len, "References");
+  return value != NULL ? pigeon_mime_header_parse_msg_ids (value) : NULL;
+}
+
 PigeonMessageInfo *
 pigeon_engine_imap_info_from_fetch (PigeonImapFetch *fetch)
 {
@@ -187,6 +206,7 @@ pigeon_engine_imap_info_from_fetch (PigeonImapFetch *fetch)
   info->subject = g_strdup (envelope->subject);
   info->message_id = strip_msg_id (envelope->message_id);
   info->in_reply_to = strip_msg_id (envelope->in_reply_to);
+  info->references = references_from_fetch (fetch);
   info->from = format_addresses (envelope->from);
   info->to = format_addresses (envelope->to);
   info->cc = format_addresses (envelope->cc);
@@ -409,8 +429,9 @@ fetch_next_batch (GTask *task)
   g_array_set_size (data->fresh, start);
   data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
   data->fetching = TRUE;
-  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, NULL, 0, summary_fetched, data,
-                                   g_task_get_cancellable (task), summaries_fetched_cb, g_object_ref (task));
+  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, pigeon_engine_imap_summary_sections,
+                                   0, summary_fetched, data, g_task_get_cancellable (task), summaries_fetched_cb,
+                                   g_object_ref (task));
 }
 
 /* Called after each fetch and each write: starts what can start, and
