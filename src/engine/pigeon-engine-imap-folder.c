@@ -409,6 +409,17 @@ summaries_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       pump_summaries (task);
       return;
     }
+  /* The server sends a batch oldest first; stored newest first, as the
+   * batches are, a reply links its parent's msg-id before the parent comes,
+   * and the parent joins that thread: no thread is started at the old end
+   * of a batch and merged into the newer one at its new end. */
+  for (guint i = 0, j = batch->len; i + 1 < j; i++, j--)
+    {
+      gpointer info = batch->pdata[i];
+
+      batch->pdata[i] = batch->pdata[j - 1];
+      batch->pdata[j - 1] = info;
+    }
   write = g_new0 (BatchWrite, 1);
   write->task = g_object_ref (task);
   write->n = batch->len;
