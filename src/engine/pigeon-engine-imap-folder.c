@@ -39,11 +39,10 @@ typedef struct
   GHashTable *on_server; /* UIDs the server listed (the comparison path) */
   GArray *vanished;      /* guint32 */
   GArray *fresh;         /* new UIDs, ascending; fetched from the end */
-  GPtrArray *batch;      /* PigeonMessageInfo of the batch in flight */
   GHashTable *asked;     /* UIDs whose body was asked for once */
   guint writes;          /* store writes in flight */
   GError *write_error;   /* the first failure while writes were in flight */
-  gboolean fetching;     /* a summary batch is being fetched */
+  guint fetches;         /* summary batches being fetched */
   gboolean summaries_done;
   gboolean fetch_done; /* the body batch's FETCH ended */
   guint32 uidvalidity;
@@ -64,7 +63,6 @@ folder_sync_free (FolderSync *data)
   g_clear_pointer (&data->on_server, g_hash_table_unref);
   g_clear_pointer (&data->vanished, g_array_unref);
   g_clear_pointer (&data->fresh, g_array_unref);
-  g_clear_pointer (&data->batch, g_ptr_array_unref);
   g_clear_pointer (&data->asked, g_hash_table_unref);
   g_clear_error (&data->write_error);
   g_free (data);
@@ -167,6 +165,25 @@ format_addresses (GPtrArray *addresses)
   return addresses != NULL && addresses->len > 0 ? pigeon_mime_address_list_format (addresses) : NULL;
 }
 
+#define REFERENCES_SECTION "HEADER.FIELDS (REFERENCES IN-REPLY-TO)"
+
+const char *const pigeon_engine_imap_summary_sections[] = { REFERENCES_SECTION, NULL };
+
+static GStrv
+references_from_fetch (PigeonImapFetch *fetch)
+{
+  GBytes *fields = pigeon_imap_fetch_get_section (fetch, REFERENCES_SECTION);
+  g_autofree char *value = NULL;
+  gsize len;
+  const char *block;
+
+  if (fields == NULL)
+    return NULL;
+  block = g_bytes_get_data (fields, &len);
+  value = pigeon_mime_header_block_dup_field (block, len, "References");
+  return value != NULL ? pigeon_mime_header_parse_msg_ids (value) : NULL;
+}
+
 PigeonMessageInfo *
 pigeon_engine_imap_info_from_fetch (PigeonImapFetch *fetch)
 {
@@ -187,6 +204,7 @@ pigeon_engine_imap_info_from_fetch (PigeonImapFetch *fetch)
   info->subject = g_strdup (envelope->subject);
   info->message_id = strip_msg_id (envelope->message_id);
   info->in_reply_to = strip_msg_id (envelope->in_reply_to);
+  info->references = references_from_fetch (fetch);
   info->from = format_addresses (envelope->from);
   info->to = format_addresses (envelope->to);
   info->cc = format_addresses (envelope->cc);
@@ -323,10 +341,20 @@ fetch_bodies (GTask *task)
                                    body_fetched, task, g_task_get_cancellable (task), bodies_fetched_cb, task);
 }
 
-/* 3. New summaries: pipelined, the next batch is fetched while the store
- * writes the one before; at most two batches wait for the store, which
- * bounds memory. The store's writer commits them in order, so what a
- * killed sync leaves is always the newest UIDs. */
+/* 3. New summaries: pipelined, two batches are asked for at a time (the
+ * server prepares the next while we read one), and they are fetched while
+ * the store writes the ones before; at most three batches are in memory.
+ * The server answers in order and the store's writer commits in order, so
+ * what a killed sync leaves is always the newest UIDs. */
+
+#define MAX_FETCHES 2
+#define MAX_BATCHES 3
+
+typedef struct
+{
+  GTask *task;
+  GPtrArray *batch; /* PigeonMessageInfo */
+} BatchFetch;
 
 typedef struct
 {
@@ -364,23 +392,25 @@ batch_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 summary_fetched (PigeonImapFetch *fetch, gpointer user_data)
 {
-  FolderSync *data = user_data;
+  BatchFetch *batch_fetch = user_data;
 
   /* An unsolicited FETCH (a flag change) may come in between. */
   if ((fetch->present & PIGEON_IMAP_FETCH_UID) && (fetch->present & PIGEON_IMAP_FETCH_ENVELOPE))
-    g_ptr_array_add (data->batch, pigeon_engine_imap_info_from_fetch (fetch));
+    g_ptr_array_add (batch_fetch->batch, pigeon_engine_imap_info_from_fetch (fetch));
 }
 
 static void
 summaries_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
+  BatchFetch *batch_fetch = user_data;
+  g_autoptr (GTask) task = batch_fetch->task;
   FolderSync *data = g_task_get_task_data (task);
-  g_autoptr (GPtrArray) batch = g_steal_pointer (&data->batch);
+  g_autoptr (GPtrArray) batch = batch_fetch->batch;
   g_autoptr (GError) error = NULL;
   BatchWrite *write;
 
-  data->fetching = FALSE;
+  g_free (batch_fetch);
+  data->fetches--;
   pigeon_imap_session_fetch_finish (PIGEON_IMAP_SESSION (source), result, &error);
   if (error != NULL)
     {
@@ -388,6 +418,17 @@ summaries_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         data->write_error = g_steal_pointer (&error);
       pump_summaries (task);
       return;
+    }
+  /* The server sends a batch oldest first; stored newest first, as the
+   * batches are, a reply links its parent's msg-id before the parent comes,
+   * and the parent joins that thread: no thread is started at the old end
+   * of a batch and merged into the newer one at its new end. */
+  for (guint i = 0, j = batch->len; i + 1 < j; i++, j--)
+    {
+      gpointer info = batch->pdata[i];
+
+      batch->pdata[i] = batch->pdata[j - 1];
+      batch->pdata[j - 1] = info;
     }
   write = g_new0 (BatchWrite, 1);
   write->task = g_object_ref (task);
@@ -405,12 +446,15 @@ fetch_next_batch (GTask *task)
   guint n = MIN (data->fresh->len, PIGEON_ENGINE_IMAP_BATCH);
   guint start = data->fresh->len - n;
   g_autofree char *set = pigeon_imap_uid_set_format ((guint32 *) data->fresh->data + start, n);
+  BatchFetch *batch_fetch = g_new0 (BatchFetch, 1);
 
   g_array_set_size (data->fresh, start);
-  data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
-  data->fetching = TRUE;
-  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, NULL, 0, summary_fetched, data,
-                                   g_task_get_cancellable (task), summaries_fetched_cb, g_object_ref (task));
+  batch_fetch->task = g_object_ref (task);
+  batch_fetch->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  data->fetches++;
+  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, pigeon_engine_imap_summary_sections,
+                                   0, summary_fetched, batch_fetch, g_task_get_cancellable (task), summaries_fetched_cb,
+                                   batch_fetch);
 }
 
 /* Called after each fetch and each write: starts what can start, and
@@ -420,15 +464,15 @@ pump_summaries (GTask *task)
 {
   FolderSync *data = g_task_get_task_data (task);
 
-  if (data->summaries_done || data->fetching)
+  if (data->summaries_done)
     return;
   if (data->write_error == NULL && data->fresh->len > 0)
     {
-      if (data->writes < 2)
+      while (data->fresh->len > 0 && data->fetches < MAX_FETCHES && data->fetches + data->writes < MAX_BATCHES)
         fetch_next_batch (task);
       return;
     }
-  if (data->writes > 0)
+  if (data->writes > 0 || data->fetches > 0)
     return;
   data->summaries_done = TRUE;
   if (data->write_error != NULL)

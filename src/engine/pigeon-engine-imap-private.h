@@ -48,7 +48,12 @@ void pigeon_engine_imap_sync_folder_async (PigeonEngine *self,
                                            gpointer user_data);
 gboolean pigeon_engine_imap_sync_folder_finish (PigeonEngine *self, GAsyncResult *result, GError **error);
 
-/* A summary for the store from a FETCH of PIGEON_IMAP_FETCH_SUMMARY. */
+/* The sections fetched with PIGEON_IMAP_FETCH_SUMMARY: References, which
+ * ENVELOPE lacks (RFC 3501 7.4.2) and threading needs. */
+extern const char *const pigeon_engine_imap_summary_sections[];
+
+/* A summary for the store from a FETCH of PIGEON_IMAP_FETCH_SUMMARY and
+ * pigeon_engine_imap_summary_sections. */
 PigeonMessageInfo *pigeon_engine_imap_info_from_fetch (PigeonImapFetch *fetch);
 
 /* pigeon-engine-imap-idle.c: keeps the account's Inbox in IDLE (RFC 2177)

@@ -163,8 +163,8 @@ fetch_matches (GTask *task)
   set = pigeon_imap_uid_set_format ((guint32 *) missing->data, missing->len);
   g_clear_pointer (&data->batch, g_ptr_array_unref);
   data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
-  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, NULL, 0, summary_fetched, data,
-                                   g_task_get_cancellable (task), summaries_fetched_cb, task);
+  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, pigeon_engine_imap_summary_sections,
+                                   0, summary_fetched, data, g_task_get_cancellable (task), summaries_fetched_cb, task);
 }
 
 static GArray *

@@ -118,6 +118,84 @@ pigeon_mime_header_unfold (const char *value, gsize len)
   return out;
 }
 
+/* A field starts at the beginning of a line; the lines after it that
+ * start with whitespace continue it (RFC 5322 2.2.3). */
+char *
+pigeon_mime_header_block_dup_field (const char *block, gsize len, const char *name)
+{
+  gsize name_len;
+  const char *p, *end;
+
+  g_return_val_if_fail (block != NULL || len == 0, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  name_len = strlen (name);
+  p = block;
+  end = block + len;
+  while (p < end)
+    {
+      const char *eol = memchr (p, '\n', end - p);
+      const char *next = eol != NULL ? eol + 1 : end;
+
+      if ((gsize) (end - p) > name_len && p[name_len] == ':' && g_ascii_strncasecmp (p, name, name_len) == 0)
+        {
+          const char *value = p + name_len + 1;
+
+          while (next < end && is_wsp (*next))
+            {
+              eol = memchr (next, '\n', end - next);
+              next = eol != NULL ? eol + 1 : end;
+            }
+          return pigeon_mime_header_unfold (value, next - value);
+        }
+      p = next;
+    }
+  return NULL;
+}
+
+/* RFC 5322 3.6.4: msg-id lists. Ids without brackets (seen in old mail)
+ * are taken as whitespace-separated words; comments are dropped. */
+GStrv
+pigeon_mime_header_parse_msg_ids (const char *value)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+
+  GPtrArray *ids = g_ptr_array_new ();
+  const char *p = value;
+
+  while (*p != '\0')
+    {
+      const char *end;
+
+      if (*p == ' ' || *p == '\t' || *p == ',')
+        {
+          p++;
+          continue;
+        }
+      if (*p == '(')
+        {
+          end = strchr (p, ')');
+          p = end != NULL ? end + 1 : p + strlen (p);
+          continue;
+        }
+      if (*p == '<')
+        {
+          end = strchr (++p, '>');
+          if (end == NULL)
+            end = p + strlen (p);
+        }
+      else
+        end = p + strcspn (p, " \t,(<");
+
+      if (end > p)
+        g_ptr_array_add (ids, g_strndup (p, end - p));
+      p = *end == '>' ? end + 1 : end;
+    }
+
+  g_ptr_array_add (ids, NULL);
+  return (GStrv) g_ptr_array_free (ids, FALSE);
+}
+
 /* ---- RFC 2047 decoding ---- */
 
 typedef enum

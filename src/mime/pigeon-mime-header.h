@@ -11,6 +11,16 @@ G_BEGIN_DECLS
  * NUL anywhere else is dropped too: a field cannot hold one. */
 char *pigeon_mime_header_unfold (const char *value, gsize len);
 
+/* The unfolded value of the first field called @name (case-insensitive)
+ * in a raw header block (such as a FETCH of BODY[HEADER.FIELDS (...)]),
+ * or NULL when it has none. */
+char *pigeon_mime_header_block_dup_field (const char *block, gsize len, const char *name);
+
+/* RFC 5322 3.6.4: the msg-ids of a Message-ID, In-Reply-To or References
+ * value, without their angle brackets; ids without brackets (seen in old
+ * mail) are taken as whitespace-separated words; comments are dropped. */
+GStrv pigeon_mime_header_parse_msg_ids (const char *value);
+
 /* RFC 2047: decodes the encoded words in an unstructured value (Subject,
  * a display name, a quoted filename) to UTF-8. Whitespace between two
  * adjacent encoded words is dropped (6.2); a malformed word stays as text;

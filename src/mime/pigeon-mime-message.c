@@ -183,47 +183,6 @@ pigeon_mime_message_get_date (PigeonMimeMessage *self, gint64 *unix_time, int *t
   return value != NULL && pigeon_mime_date_parse (value, -1, unix_time, tz_offset);
 }
 
-/* RFC 5322 3.6.4: msg-id lists. Ids without brackets (seen in old mail)
- * are taken as whitespace-separated words; comments are dropped. */
-static GStrv
-parse_msg_ids (const char *value)
-{
-  GPtrArray *ids = g_ptr_array_new ();
-  const char *p = value;
-
-  while (*p != '\0')
-    {
-      const char *end;
-
-      if (*p == ' ' || *p == '\t' || *p == ',')
-        {
-          p++;
-          continue;
-        }
-      if (*p == '(')
-        {
-          end = strchr (p, ')');
-          p = end != NULL ? end + 1 : p + strlen (p);
-          continue;
-        }
-      if (*p == '<')
-        {
-          end = strchr (++p, '>');
-          if (end == NULL)
-            end = p + strlen (p);
-        }
-      else
-        end = p + strcspn (p, " \t,(<");
-
-      if (end > p)
-        g_ptr_array_add (ids, g_strndup (p, end - p));
-      p = *end == '>' ? end + 1 : end;
-    }
-
-  g_ptr_array_add (ids, NULL);
-  return (GStrv) g_ptr_array_free (ids, FALSE);
-}
-
 GStrv
 pigeon_mime_message_get_msg_ids (PigeonMimeMessage *self, const char *field)
 {
@@ -236,7 +195,7 @@ pigeon_mime_message_get_msg_ids (PigeonMimeMessage *self, const char *field)
   if (value == NULL)
     return g_new0 (char *, 1);
 
-  return parse_msg_ids (value);
+  return pigeon_mime_header_parse_msg_ids (value);
 }
 
 char *

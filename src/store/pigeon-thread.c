@@ -6,6 +6,8 @@
 
 #include "pigeon-store-private.h"
 
+#include <string.h>
+
 /* Conversations after Jamie Zawinski's threading algorithm
  * (https://www.jwz.org/doc/threading.html), kept incrementally: every
  * msg-id a message names (References, In-Reply-To, its own Message-ID) is a
@@ -18,23 +20,28 @@ static GPtrArray *
 named_ids (const PigeonMessageInfo *info)
 {
   GPtrArray *ids = g_ptr_array_new ();
+  guint n_refs;
 
   for (guint i = 0; info->references && info->references[i]; i++)
     if (*info->references[i])
       g_ptr_array_add (ids, info->references[i]);
-  if (info->in_reply_to && *info->in_reply_to)
+  n_refs = ids->len;
+  /* In-Reply-To is most often the last reference already. */
+  if (info->in_reply_to && *info->in_reply_to &&
+      (n_refs == 0 || strcmp (info->in_reply_to, ids->pdata[n_refs - 1]) != 0))
     g_ptr_array_add (ids, info->in_reply_to);
   if (info->message_id && *info->message_id)
     g_ptr_array_add (ids, info->message_id);
   return ids;
 }
 
-/* The threads the msg-ids already belong to. */
+/* The thread each msg-id already belongs to, 0 for a msg-id not seen yet. */
 static GArray *
 known_threads (PigeonDb *db, gint64 account_id, GPtrArray *msgids, GError **error)
 {
-  g_autoptr (GArray) threads = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) threads = g_array_sized_new (FALSE, TRUE, sizeof (gint64), msgids->len);
 
+  g_array_set_size (threads, msgids->len);
   for (guint i = 0; i < msgids->len; i++)
     {
       sqlite3_stmt *stmt =
@@ -47,11 +54,7 @@ known_threads (PigeonDb *db, gint64 account_id, GPtrArray *msgids, GError **erro
       pigeon_db_bind_text (stmt, 2, msgids->pdata[i]);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
-        {
-          gint64 thread = sqlite3_column_int64 (stmt, 0);
-
-          g_array_append_val (threads, thread);
-        }
+        g_array_index (threads, gint64, i) = sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         {
@@ -87,16 +90,22 @@ merge_threads (PigeonDb *db, gint64 from, gint64 into, PigeonChanges *changes, G
   return pigeon_db_run (db, stmt, error);
 }
 
+/* Only the msg-ids not seen yet: the others are linked to @thread already,
+ * or were moved to it by merge_threads(). A msg-id named twice is linked
+ * once. */
 static gboolean
-link_ids (PigeonDb *db, gint64 account_id, GPtrArray *msgids, gint64 thread, GError **error)
+link_ids (PigeonDb *db, gint64 account_id, GPtrArray *msgids, GArray *known, gint64 thread, GError **error)
 {
   for (guint i = 0; i < msgids->len; i++)
     {
-      sqlite3_stmt *stmt = pigeon_db_prepare (db,
-                                              "INSERT INTO thread_links (account_id, msgid, thread_id) "
-                                              "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET thread_id = ?3",
-                                              error);
+      sqlite3_stmt *stmt;
 
+      if (g_array_index (known, gint64, i) != 0)
+        continue;
+      stmt = pigeon_db_prepare (db,
+                                "INSERT INTO thread_links (account_id, msgid, thread_id) "
+                                "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                                error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, account_id);
@@ -124,15 +133,16 @@ pigeon_thread_assign (PigeonDb *db,
   if (threads == NULL)
     return FALSE;
   for (guint i = 0; i < threads->len; i++)
-    thread = MIN (thread, g_array_index (threads, gint64, i));
+    if (g_array_index (threads, gint64, i) != 0)
+      thread = MIN (thread, g_array_index (threads, gint64, i));
   for (guint i = 0; i < threads->len; i++)
     {
       gint64 other = g_array_index (threads, gint64, i);
 
-      if (other != thread && !merge_threads (db, other, thread, changes, error))
+      if (other != 0 && other != thread && !merge_threads (db, other, thread, changes, error))
         return FALSE;
     }
-  if (!link_ids (db, account_id, msgids, thread, error))
+  if (!link_ids (db, account_id, msgids, threads, thread, error))
     return FALSE;
   stmt = pigeon_db_prepare (db, "UPDATE messages SET thread_id = ?2 WHERE id = ?1", error);
   if (stmt == NULL)

@@ -145,7 +145,7 @@ def local_id(folder, uid):
     return row[0] if row else None
 
 
-print("1..24", flush=True)
+print("1..25", flush=True)
 m = imap()
 caps = m.capability()[1][0].decode().split()
 ok(("CONDSTORE" in caps) == (mode != "plain") and ("QRESYNC" in caps) == (mode == "qresync"),
@@ -157,6 +157,13 @@ for i in range(1, N + 1):
     m.append("INBOX", "(\\Seen)" if i % 3 == 0 else "()", None, message(i, attach=(i % 10 == 0)))
 for i in range(1, 6):
     m.append('"Work.Projects"', "(\\Flagged)", None, message(100 + i))
+# A thread that only References ties together: the reply's In-Reply-To
+# names a message the server does not have, its References the parent.
+m.append('"Work.Projects"', "()", None, message(700, subject="Plans"))
+m.append('"Work.Projects"', "()", None, message(701, subject="Re: Plans").replace(
+    b"Message-ID: <m701@example.org>\r\n",
+    b"Message-ID: <m701@example.org>\r\nIn-Reply-To: <gone@example.org>\r\n"
+    b"References: <m700@example.org>\r\n <gone@example.org>\r\n"))
 
 with open(os.path.join(tmp, "pb"), "w") as f:
     f.write(e["PIGEON_TEST_PASSWORD_B"])
@@ -186,6 +193,14 @@ ok(set(roles) == {"INBOX", "Sent Mail", "Sent", "Trash", "Archive", "Work", "Wor
    sum(1 for r in roles.values() if ROLES[r] == "sent") == 1, "folders and roles (%s)" % roles)
 ok(same_view("INBOX", m) and same_view("Work.Projects", m) and len(local_view("INBOX")) == N,
    "summaries match imaplib's view per UID (subject, from, flags)")
+c = db()
+threads = dict(c.execute("SELECT message_id, thread_id FROM messages WHERE message_id IN "
+                         "('m700@example.org', 'm701@example.org')").fetchall())
+refs = c.execute("SELECT refs FROM messages WHERE message_id = 'm701@example.org'").fetchone()
+c.close()
+ok(len(threads) == 2 and threads["m701@example.org"] == threads["m700@example.org"] and
+   refs == ("m700@example.org gone@example.org",),
+   "a reply's thread id matches its parent's, through References (%s, %s)" % (threads, refs))
 c = db()
 attach = c.execute("SELECT count(*) FROM messages WHERE has_attachments = 1").fetchone()[0]
 c.close()

@@ -102,6 +102,13 @@ def fetch_interleaved(c, tag, args):
     c.send("%s OK fetched\r\n" % tag)
 
 
+def fetch_sections(c, tag, args):
+    # A header-list section as Dovecot echoes it, with a folded field.
+    fields = "References: <1@fake.test>\r\n <2@fake.test>\r\nIn-Reply-To: <2@fake.test>\r\n\r\n"
+    c.send("* 1 FETCH (UID 3 BODY[HEADER.FIELDS (REFERENCES IN-REPLY-TO)] {%d}\r\n%s)\r\n" % (len(fields), fields))
+    c.send("%s OK fetched\r\n" % tag)
+
+
 def fetch_huge_literal(c, tag, args):
     c.send("* 1 FETCH (UID 1 BODY[] {4294967296}\r\n")
     c.send("x" * 1000)
@@ -188,6 +195,7 @@ SCENARIOS = {
     "imap-login": {"implicit_tls": True, "greeting": "* OK ready\r\n", "caps": "IMAP4rev1 IDLE",
                    "login_code": ""},
     "imap-fetch-interleaved": {"implicit_tls": True, "UID FETCH": fetch_interleaved},
+    "imap-fetch-sections": {"implicit_tls": True, "UID FETCH": fetch_sections},
     "imap-huge-literal": {"implicit_tls": True, "UID FETCH": fetch_huge_literal},
     "imap-deep-nesting": {"implicit_tls": True, "UID FETCH": fetch_deep},
     "imap-bye-mid-command": {"implicit_tls": True, "UID FETCH": fetch_bye},

@@ -8,6 +8,7 @@
 
 #include "net-test-util.h"
 #include "pigeon-mime-address.h"
+#include "pigeon-mime-header.h"
 
 /* ------------------------------------------------------------------ */
 /* The response grammar                                                */
@@ -499,6 +500,62 @@ test_fake_fetch_interleaved (void)
 }
 
 static void
+keep_fetch_section (PigeonImapFetch *fetch, gpointer user_data)
+{
+  GBytes **section = user_data;
+  GBytes *fields = pigeon_imap_fetch_get_section (fetch, "HEADER.FIELDS (REFERENCES IN-REPLY-TO)");
+
+  if (fields != NULL)
+    *section = g_bytes_ref (fields);
+}
+
+/* A header-list with a space is sent (RFC 3501 6.4.5); a section that could
+ * end the item list or the command line is left out. */
+static void
+test_fake_fetch_sections (void)
+{
+  static const char *const sections[] = {
+    "HEADER.FIELDS (REFERENCES IN-REPLY-TO)",
+    "1.2.HEADER.FIELDS.NOT (X-SPAM)<0.100>",
+    "HEADER.FIELDS (SUBJECT) X-INJECTED-1",
+    "HEADER.FIELDS (SUBJECT)] X-INJECTED-2",
+    "HEADER.FIELDS (\"SUBJECT\" X-INJECTED-3)",
+    "HEADER.FIELDS (FROM\r\nX-INJECTED-4 NOOP)",
+    "HEADER.FIELDS ()",
+    "HEADER.FIELDS (FROM  X-INJECTED-5)",
+    "TEXT X-INJECTED-6",
+    NULL,
+  };
+  g_autoptr (Fake) fake = fake_new ("imap-fetch-sections", PIGEON_NET_SECURITY_TLS);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) fields = NULL;
+  g_auto (GStrv) references = NULL;
+  g_autofree char *value = NULL;
+
+  g_assert_true (fake_open (fake, &error));
+  g_assert_true (fake_select (fake, &error));
+  pigeon_imap_session_fetch_async (fake->session, "3", PIGEON_IMAP_FETCH_UID, sections, 0, keep_fetch_section, &fields,
+                                   NULL, net_test_store_result, &result);
+  net_test_wait (&result);
+  g_assert_cmpuint (pigeon_imap_session_fetch_finish (fake->session, result, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_nonnull (fields);
+  value = pigeon_mime_header_block_dup_field (g_bytes_get_data (fields, NULL), g_bytes_get_size (fields), "references");
+  g_assert_cmpstr (value, ==, "<1@fake.test> <2@fake.test>");
+  references = pigeon_mime_header_parse_msg_ids (value);
+  g_assert_cmpuint (g_strv_length (references), ==, 2);
+  g_assert_cmpstr (references[1], ==, "2@fake.test");
+  g_object_unref (g_steal_pointer (&fake->session));
+  fake_server_finish (fake->server);
+  g_assert_cmpuint (fake_server_count (fake->server,
+                                       "UID FETCH 3 (UID BODY.PEEK[HEADER.FIELDS (REFERENCES IN-REPLY-TO)] "
+                                       "BODY.PEEK[1.2.HEADER.FIELDS.NOT (X-SPAM)]<0.100>)\r\n"),
+                    ==, 1);
+  g_assert_cmpuint (fake_server_count (fake->server, "X-INJECTED"), ==, 0);
+}
+
+static void
 fetch_expect_error (const char *scenario, GQuark domain, int code)
 {
   g_autoptr (Fake) fake = fake_new (scenario, PIGEON_NET_SECURITY_TLS);
@@ -657,6 +714,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/net/imap/fake/logindisabled", test_fake_logindisabled);
   g_test_add_func ("/net/imap/fake/login", test_fake_login);
   g_test_add_func ("/net/imap/fake/fetch-interleaved", test_fake_fetch_interleaved);
+  g_test_add_func ("/net/imap/fake/fetch-sections", test_fake_fetch_sections);
   g_test_add_func ("/net/imap/fake/huge-literal", test_fake_huge_literal);
   g_test_add_func ("/net/imap/fake/deep-nesting", test_fake_deep_nesting);
   g_test_add_func ("/net/imap/fake/bye-mid-command", test_fake_bye_mid_command);

@@ -265,6 +265,61 @@ fetch_done (PigeonImapSession *self, Command *command, PigeonImapResponse *tagge
   g_task_return_int (command->task, data->count);
 }
 
+/* A header field name in a header-list: an atom (RFC 3501 9,
+ * "header-fld-name" as an astring, kept to atoms), without ':' (RFC 5322
+ * 3.6.8) nor '<', which would read as the start of a partial. */
+static gboolean
+is_field_name_char (char c)
+{
+  return c > 0x20 && c < 0x7f && strchr ("(){%*\"\\[]:<>", c) == NULL;
+}
+
+/* RFC 3501 6.4.5, 9: [part "."] "HEADER.FIELDS" [".NOT"] SP "(" name *(SP name) ")",
+ * the only section with a space in it; anything else there is refused, so
+ * that a section can never end the command line or the item list. */
+static gboolean
+is_header_fields_section (const char *section)
+{
+  const char *p = section;
+  const char *origin;
+
+  while (g_ascii_isdigit (*p))
+    {
+      while (g_ascii_isdigit (*p))
+        p++;
+      if (*p++ != '.')
+        return FALSE;
+    }
+  if (g_ascii_strncasecmp (p, "HEADER.FIELDS", 13) != 0)
+    return FALSE;
+  p += 13;
+  if (g_ascii_strncasecmp (p, ".NOT", 4) == 0)
+    p += 4;
+  if (*p++ != ' ' || *p++ != '(')
+    return FALSE;
+  for (;;)
+    {
+      const char *name = p;
+
+      while (is_field_name_char (*p))
+        p++;
+      if (p == name)
+        return FALSE;
+      if (*p == ')')
+        break;
+      if (*p++ != ' ')
+        return FALSE;
+    }
+  origin = p + 1;
+  return *origin == '\0' || (*origin == '<' && strpbrk (origin, " \r\n[]\"()") == NULL);
+}
+
+static gboolean
+is_valid_section (const char *section)
+{
+  return strpbrk (section, " \r\n[]\"") == NULL || is_header_fields_section (section);
+}
+
 static void
 append_fetch_items (PigeonImapSession *self, Command *command, PigeonImapFetchItems items, const char *const *sections)
 {
@@ -291,7 +346,7 @@ append_fetch_items (PigeonImapSession *self, Command *command, PigeonImapFetchIt
   for (guint i = 0; sections != NULL && sections[i] != NULL; i++)
     {
       const char *origin = strchr (sections[i], '<');
-      if (strpbrk (sections[i], " \r\n[]\"") != NULL)
+      if (!is_valid_section (sections[i]))
         continue;
       if (origin != NULL)
         command_append_printf (command, " BODY.PEEK[%.*s]%s", (int) (origin - sections[i]), sections[i], origin);

@@ -182,8 +182,9 @@ void pigeon_imap_session_select_async (PigeonImapSession *self,
                                        gpointer user_data);
 PigeonImapSelected *pigeon_imap_session_select_finish (PigeonImapSession *self, GAsyncResult *result, GError **error);
 
-/* UID FETCH @uid_set (@items, and @sections such as "1.2" or "1<0.2048>"
- * as BODY.PEEK[...]); with @changed_since > 0, (CHANGEDSINCE n) and
+/* UID FETCH @uid_set (@items, and @sections such as "1.2", "1<0.2048>" or
+ * "HEADER.FIELDS (REFERENCES)" as BODY.PEEK[...]; a section that is none
+ * of these, or a field list of other than atoms, is left out); with @changed_since > 0, (CHANGEDSINCE n) and
  * MODSEQ (RFC 7162 3.1.4); with QRESYNC also VANISHED. Each message goes
  * to @func as it is parsed, nothing is kept: memory does not grow with
  * the folder. The result is the number of messages. */
