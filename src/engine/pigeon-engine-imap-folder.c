@@ -39,12 +39,14 @@ typedef struct
   GHashTable *on_server; /* UIDs the server listed (the comparison path) */
   GArray *vanished;      /* guint32 */
   GArray *fresh;         /* new UIDs, ascending; fetched from the end */
-  GHashTable *asked;     /* UIDs whose body was asked for once */
+  GPtrArray *batch;      /* PigeonMessageInfo of the batch in flight */
+  GArray *bodies;        /* UIDs without a body, newest first */
+  GArray *body_sizes;    /* their sizes (guint64) */
+  guint next_body;       /* the first of bodies not asked for yet */
   guint writes;          /* store writes in flight */
   GError *write_error;   /* the first failure while writes were in flight */
-  guint fetches;         /* summary batches being fetched */
+  gboolean fetching;     /* a summary or body batch is being fetched */
   gboolean summaries_done;
-  gboolean fetch_done; /* the body batch's FETCH ended */
   guint32 uidvalidity;
   guint32 uidnext;
   guint64 highestmodseq;
@@ -63,7 +65,9 @@ folder_sync_free (FolderSync *data)
   g_clear_pointer (&data->on_server, g_hash_table_unref);
   g_clear_pointer (&data->vanished, g_array_unref);
   g_clear_pointer (&data->fresh, g_array_unref);
-  g_clear_pointer (&data->asked, g_hash_table_unref);
+  g_clear_pointer (&data->batch, g_ptr_array_unref);
+  g_clear_pointer (&data->bodies, g_array_unref);
+  g_clear_pointer (&data->body_sizes, g_array_unref);
   g_clear_error (&data->write_error);
   g_free (data);
 }
@@ -234,70 +238,150 @@ record_state (GTask *task)
                                        data->highestmodseq, g_task_get_cancellable (task), state_recorded_cb, task);
 }
 
-/* 4. Bodies */
+/* 4. Bodies: the UIDs still without one are listed once, newest first,
+ * and walked in batches capped by their size. Pipelined like the
+ * summaries: the next batch is fetched while the store writes the one
+ * before (one transaction a batch), at most two waiting for the store,
+ * which bounds memory to about three batches. */
 
-static void fetch_bodies (GTask *task);
-
-static void
-bodies_step_done (GTask *task)
+typedef struct
 {
-  FolderSync *data = g_task_get_task_data (task);
+  GTask *task;
+  GArray *ids;     /* gint64 message ids */
+  GPtrArray *raws; /* GBytes, same order */
+} BodyBatch;
 
-  if (data->writes > 0 || !data->fetch_done)
-    return;
-  if (data->write_error != NULL)
-    fail (task, data->write_error);
-  else
-    fetch_bodies (g_object_ref (task));
-  g_object_unref (task);
+static BodyBatch *
+body_batch_new (GTask *task)
+{
+  BodyBatch *batch = g_new0 (BodyBatch, 1);
+
+  batch->task = g_object_ref (task);
+  batch->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  batch->raws = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  return batch;
 }
 
 static void
-body_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+body_batch_free (BodyBatch *batch)
 {
-  GTask *task = user_data;
+  g_object_unref (batch->task);
+  g_array_unref (batch->ids);
+  g_ptr_array_unref (batch->raws);
+  g_free (batch);
+}
+
+static void pump_bodies (GTask *task);
+
+static void
+bodies_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  BodyBatch *batch = user_data;
+  g_autoptr (GTask) task = g_object_ref (batch->task);
   FolderSync *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
+  body_batch_free (batch);
+  data->writes--;
   if (!pigeon_store_write_finish (PIGEON_STORE (source), result, NULL, &error) && data->write_error == NULL)
     data->write_error = g_steal_pointer (&error);
-  data->writes--;
-  bodies_step_done (task);
+  pump_bodies (task);
 }
 
 static void
 body_fetched (PigeonImapFetch *fetch, gpointer user_data)
 {
-  GTask *task = user_data;
-  FolderSync *data = g_task_get_task_data (task);
+  BodyBatch *batch = user_data;
+  FolderSync *data = g_task_get_task_data (batch->task);
   GBytes *raw = pigeon_imap_fetch_get_section (fetch, "");
   gint64 id;
 
   if (raw == NULL || !(fetch->present & PIGEON_IMAP_FETCH_UID))
     return;
-  id = pigeon_store_lookup_uid (store_of (task), data->folder, fetch->uid);
+  id = pigeon_store_lookup_uid (store_of (batch->task), data->folder, fetch->uid);
   if (id == 0)
     return;
-  data->writes++;
-  pigeon_store_set_raw_async (store_of (task), id, raw, g_task_get_cancellable (task), body_stored_cb, task);
+  g_array_append_val (batch->ids, id);
+  g_ptr_array_add (batch->raws, g_bytes_ref (raw));
 }
 
 static void
 bodies_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GTask *task = user_data;
+  BodyBatch *batch = user_data;
+  g_autoptr (GTask) task = g_object_ref (batch->task);
   FolderSync *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
+  data->fetching = FALSE;
   pigeon_imap_session_fetch_finish (PIGEON_IMAP_SESSION (source), result, &error);
+  /* What arrived before a failure is stored all the same. */
   if (error != NULL && data->write_error == NULL)
     data->write_error = g_steal_pointer (&error);
-  data->fetch_done = TRUE;
-  bodies_step_done (task);
+  if (batch->ids->len == 0)
+    {
+      body_batch_free (batch);
+      pump_bodies (task);
+      return;
+    }
+  data->writes++;
+  pigeon_store_set_raw_batch_async (store_of (task), batch->ids, batch->raws, g_task_get_cancellable (task),
+                                    bodies_stored_cb, batch);
+  pump_bodies (task);
 }
 
-/* Newest first, a batch at a time; each batch's bodies are committed
- * before the next is asked for, so memory stays bounded. */
+/* The next batch: up to PIGEON_ENGINE_IMAP_BODY_BATCH_BYTES of bodies
+ * (always at least one), at most PIGEON_ENGINE_IMAP_BODY_BATCH UIDs. */
+static void
+fetch_next_bodies (GTask *task)
+{
+  FolderSync *data = g_task_get_task_data (task);
+  guint start = data->next_body, end = start;
+  guint64 bytes = 0;
+  g_autofree char *set = NULL;
+  BodyBatch *batch;
+
+  while (end < data->bodies->len && end - start < PIGEON_ENGINE_IMAP_BODY_BATCH)
+    {
+      guint64 size = g_array_index (data->body_sizes, guint64, end);
+
+      if (end > start && bytes + size > PIGEON_ENGINE_IMAP_BODY_BATCH_BYTES)
+        break;
+      bytes += size;
+      end++;
+    }
+  data->next_body = end;
+  set = pigeon_imap_uid_set_format ((guint32 *) data->bodies->data + start, end - start);
+  batch = body_batch_new (task);
+  data->fetching = TRUE;
+  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_UID | PIGEON_IMAP_FETCH_BODY, NULL, 0,
+                                   body_fetched, batch, g_task_get_cancellable (task), bodies_fetched_cb, batch);
+}
+
+/* Called after each fetch and each write, like pump_summaries(). A body
+ * the server did not send (expunged meanwhile) is asked for once per sync,
+ * never in a loop: each UID of the list is asked for once. */
+static void
+pump_bodies (GTask *task)
+{
+  FolderSync *data = g_task_get_task_data (task);
+
+  if (data->fetching)
+    return;
+  if (data->write_error == NULL && data->next_body < data->bodies->len)
+    {
+      if (data->writes < 2)
+        fetch_next_bodies (task);
+      return;
+    }
+  if (data->writes > 0)
+    return;
+  if (data->write_error != NULL)
+    fail (task, data->write_error);
+  else
+    record_state (g_object_ref (task));
+}
+
 static void
 fetch_bodies (GTask *task)
 {
@@ -306,55 +390,30 @@ fetch_bodies (GTask *task)
   guint days = pigeon_engine_get_offline_days (self, data->account);
   gint64 since = data->all_bodies ? 0 : g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 24 * 3600;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) uids = NULL;
-  g_autoptr (GArray) batch = NULL;
-  g_autofree char *set = NULL;
 
   if (!data->all_bodies && days == 0)
     {
       record_state (task);
       return;
     }
-  uids = pigeon_store_get_uids_without_body (store_of (task), data->folder, since, PIGEON_ENGINE_IMAP_MAX_BODY, &error);
-  if (uids == NULL)
+  data->bodies = pigeon_store_get_uids_without_body (store_of (task), data->folder, since, PIGEON_ENGINE_IMAP_MAX_BODY,
+                                                     &data->body_sizes, &error);
+  if (data->bodies == NULL)
     {
       fail (task, error);
       g_object_unref (task);
       return;
     }
-  /* A body the server did not send (expunged meanwhile) is asked for
-   * once per sync, never in a loop. */
-  if (data->asked == NULL)
-    data->asked = g_hash_table_new (NULL, NULL);
-  batch = g_array_new (FALSE, FALSE, sizeof (guint32));
-  for (guint i = 0; i < uids->len && batch->len < PIGEON_ENGINE_IMAP_BODY_BATCH; i++)
-    if (g_hash_table_add (data->asked, GUINT_TO_POINTER (g_array_index (uids, guint32, i))))
-      g_array_append_val (batch, g_array_index (uids, guint32, i));
-  if (batch->len == 0)
-    {
-      record_state (task);
-      return;
-    }
-  set = pigeon_imap_uid_set_format ((guint32 *) batch->data, batch->len);
-  data->fetch_done = FALSE;
-  pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_UID | PIGEON_IMAP_FETCH_BODY, NULL, 0,
-                                   body_fetched, task, g_task_get_cancellable (task), bodies_fetched_cb, task);
+  data->next_body = 0;
+  /* Each batch in flight holds the task. */
+  pump_bodies (task);
+  g_object_unref (task);
 }
 
-/* 3. New summaries: pipelined, two batches are asked for at a time (the
- * server prepares the next while we read one), and they are fetched while
- * the store writes the ones before; at most three batches are in memory.
- * The server answers in order and the store's writer commits in order, so
- * what a killed sync leaves is always the newest UIDs. */
-
-#define MAX_FETCHES 2
-#define MAX_BATCHES 3
-
-typedef struct
-{
-  GTask *task;
-  GPtrArray *batch; /* PigeonMessageInfo */
-} BatchFetch;
+/* 3. New summaries: pipelined, the next batch is fetched while the store
+ * writes the one before; at most two batches wait for the store, which
+ * bounds memory. The store's writer commits them in order, so what a
+ * killed sync leaves is always the newest UIDs. */
 
 typedef struct
 {
@@ -392,25 +451,23 @@ batch_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 summary_fetched (PigeonImapFetch *fetch, gpointer user_data)
 {
-  BatchFetch *batch_fetch = user_data;
+  FolderSync *data = user_data;
 
   /* An unsolicited FETCH (a flag change) may come in between. */
   if ((fetch->present & PIGEON_IMAP_FETCH_UID) && (fetch->present & PIGEON_IMAP_FETCH_ENVELOPE))
-    g_ptr_array_add (batch_fetch->batch, pigeon_engine_imap_info_from_fetch (fetch));
+    g_ptr_array_add (data->batch, pigeon_engine_imap_info_from_fetch (fetch));
 }
 
 static void
 summaries_fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  BatchFetch *batch_fetch = user_data;
-  g_autoptr (GTask) task = batch_fetch->task;
+  g_autoptr (GTask) task = user_data;
   FolderSync *data = g_task_get_task_data (task);
-  g_autoptr (GPtrArray) batch = batch_fetch->batch;
+  g_autoptr (GPtrArray) batch = g_steal_pointer (&data->batch);
   g_autoptr (GError) error = NULL;
   BatchWrite *write;
 
-  g_free (batch_fetch);
-  data->fetches--;
+  data->fetching = FALSE;
   pigeon_imap_session_fetch_finish (PIGEON_IMAP_SESSION (source), result, &error);
   if (error != NULL)
     {
@@ -446,15 +503,13 @@ fetch_next_batch (GTask *task)
   guint n = MIN (data->fresh->len, PIGEON_ENGINE_IMAP_BATCH);
   guint start = data->fresh->len - n;
   g_autofree char *set = pigeon_imap_uid_set_format ((guint32 *) data->fresh->data + start, n);
-  BatchFetch *batch_fetch = g_new0 (BatchFetch, 1);
 
   g_array_set_size (data->fresh, start);
-  batch_fetch->task = g_object_ref (task);
-  batch_fetch->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
-  data->fetches++;
+  data->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) pigeon_message_info_free);
+  data->fetching = TRUE;
   pigeon_imap_session_fetch_async (data->session, set, PIGEON_IMAP_FETCH_SUMMARY, pigeon_engine_imap_summary_sections,
-                                   0, summary_fetched, batch_fetch, g_task_get_cancellable (task), summaries_fetched_cb,
-                                   batch_fetch);
+                                   0, summary_fetched, data, g_task_get_cancellable (task), summaries_fetched_cb,
+                                   g_object_ref (task));
 }
 
 /* Called after each fetch and each write: starts what can start, and
@@ -464,15 +519,15 @@ pump_summaries (GTask *task)
 {
   FolderSync *data = g_task_get_task_data (task);
 
-  if (data->summaries_done)
+  if (data->summaries_done || data->fetching)
     return;
   if (data->write_error == NULL && data->fresh->len > 0)
     {
-      while (data->fresh->len > 0 && data->fetches < MAX_FETCHES && data->fetches + data->writes < MAX_BATCHES)
+      if (data->writes < 2)
         fetch_next_batch (task);
       return;
     }
-  if (data->writes > 0 || data->fetches > 0)
+  if (data->writes > 0)
     return;
   data->summaries_done = TRUE;
   if (data->write_error != NULL)

@@ -9,8 +9,11 @@ G_BEGIN_DECLS
 /* Summaries are fetched this many UIDs at a time, one store transaction
  * each: a killed sync loses at most one batch. */
 #define PIGEON_ENGINE_IMAP_BATCH 500
-/* Bodies per UID FETCH BODY.PEEK[] for offline reading. */
-#define PIGEON_ENGINE_IMAP_BODY_BATCH 25
+/* Bodies per UID FETCH BODY.PEEK[] for offline reading: at most this
+ * many UIDs (the command line stays short) and this many bytes (one store
+ * transaction each), or a single larger body. */
+#define PIGEON_ENGINE_IMAP_BODY_BATCH 1000
+#define PIGEON_ENGINE_IMAP_BODY_BATCH_BYTES (1024 * 1024)
 /* The largest body downloaded (and the session's literal limit): a
  * larger message stays on the server until it is opened. */
 #define PIGEON_ENGINE_IMAP_MAX_BODY (50 * 1024 * 1024)

@@ -306,13 +306,36 @@ is_pinned (PigeonConnection *self, GTlsCertificate *certificate)
   return normal != NULL && g_str_equal (normal, self->pinned);
 }
 
-/* Called only when the system store did not verify the certificate. A
- * pinned fingerprint or the extra CA file may still vouch for it. */
+/* With a CA file or a pin, the system's trust store (tens of
+ * milliseconds to load) is left out of the handshake: see
+ * new_tls_connection(). */
+static gboolean
+uses_system_store (PigeonConnection *self)
+{
+  return self->ca_database == NULL && self->pinned == NULL;
+}
+
+static GTlsCertificateFlags
+verify_with_system_store (PigeonConnection *self, GTlsCertificate *certificate)
+{
+  g_autoptr (GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  g_autoptr (GSocketConnectable) identity = g_network_address_new (self->host, self->port);
+
+  if (system == NULL)
+    return G_TLS_CERTIFICATE_UNKNOWN_CA;
+  return g_tls_database_verify_chain (system, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, NULL,
+                                      G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+}
+
+/* Called only when the handshake's database did not verify the
+ * certificate: the system store, else the extra CA file. A pinned
+ * fingerprint may still vouch for it, and with a CA file or a pin the
+ * system store too, consulted only now. */
 static gboolean
 on_accept_certificate (GTlsConnection *tls, GTlsCertificate *certificate, GTlsCertificateFlags errors, gpointer data)
 {
   PigeonConnection *self = data;
-  g_autoptr (GSocketConnectable) identity = NULL;
+  GTlsCertificateFlags system_errors;
 
   g_set_object (&self->peer_certificate, certificate);
   self->peer_errors = errors;
@@ -321,13 +344,18 @@ on_accept_certificate (GTlsConnection *tls, GTlsCertificate *certificate, GTlsCe
       self->peer_errors = 0;
       return TRUE;
     }
-  if (self->ca_database == NULL)
+  if (uses_system_store (self))
     return FALSE;
-  identity = g_network_address_new (self->host, self->port);
-  self->peer_errors =
-      g_tls_database_verify_chain (self->ca_database, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity,
-                                   NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  return self->peer_errors == 0;
+  system_errors = verify_with_system_store (self, certificate);
+  if (system_errors == 0)
+    {
+      self->peer_errors = 0;
+      return TRUE;
+    }
+  /* The reasons shown are the CA file's when there is one. */
+  if (self->ca_database == NULL)
+    self->peer_errors = system_errors;
+  return FALSE;
 }
 
 static GError *
@@ -511,6 +539,20 @@ on_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* The handshake verifies with the system store, or with the CA file (no
+ * database at all with a pin only) when the account has one: the
+ * "database" property set at construction keeps the system store from
+ * being loaded. */
+static GIOStream *
+new_tls_connection (PigeonConnection *self, GSocketConnectable *identity, GError **error)
+{
+  if (uses_system_store (self))
+    return g_tls_client_connection_new (G_IO_STREAM (self->socket_connection), identity, error);
+  return g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()), NULL, error,
+                         "base-io-stream", self->socket_connection, "server-identity", identity, "database",
+                         self->ca_database, NULL);
+}
+
 /* Puts TLS over the socket connection and shakes hands. */
 static void
 start_tls (GTask *task)
@@ -523,7 +565,7 @@ start_tls (GTask *task)
 
   g_clear_object (&self->peer_certificate);
   self->peer_errors = 0;
-  tls = g_tls_client_connection_new (G_IO_STREAM (self->socket_connection), identity, &error);
+  tls = new_tls_connection (self, identity, &error);
   if (tls == NULL)
     {
       pigeon_connection_close (self);

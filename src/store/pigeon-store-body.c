@@ -304,6 +304,72 @@ pigeon_store_set_raw_async (PigeonStore *self,
                             pigeon_store_set_raw_async, cancellable, callback, user_data);
 }
 
+typedef struct
+{
+  GArray *message_ids; /* gint64 */
+  GPtrArray *raws;     /* GBytes */
+} SetRawBatch;
+
+static void
+set_raw_batch_free (SetRawBatch *data)
+{
+  g_array_unref (data->message_ids);
+  g_ptr_array_unref (data->raws);
+  g_free (data);
+}
+
+/* One transaction for the whole batch: the commit (and its fsync of the
+ * WAL) is paid once, not once per body. */
+static gboolean
+set_raw_batch (PigeonDb *db, gpointer user_data, PigeonChanges *changes, GError **error)
+{
+  SetRawBatch *data = user_data;
+  sqlite3_stmt *stmt = pigeon_db_prepare (db, "SELECT 1 FROM messages WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < data->message_ids->len; i++)
+    {
+      gint64 message_id = g_array_index (data->message_ids, gint64, i);
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, message_id);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        continue;
+      if (rc != SQLITE_ROW)
+        {
+          pigeon_db_fail (db, rc, error);
+          return FALSE;
+        }
+      if (!pigeon_store_body_index (db, message_id, g_ptr_array_index (data->raws, i), NULL, changes, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+pigeon_store_set_raw_batch_async (PigeonStore *self,
+                                  GArray *message_ids,
+                                  GPtrArray *raws,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  SetRawBatch *data;
+
+  g_return_if_fail (PIGEON_IS_STORE (self));
+  g_return_if_fail (message_ids != NULL && raws != NULL);
+  g_return_if_fail (message_ids->len == raws->len);
+
+  data = g_new0 (SetRawBatch, 1);
+  data->message_ids = g_array_ref (message_ids);
+  data->raws = g_ptr_array_ref (raws);
+  pigeon_store_write_async (self, set_raw_batch, data, (GDestroyNotify) set_raw_batch_free, PIGEON_WRITE_NORMAL,
+                            pigeon_store_set_raw_batch_async, cancellable, callback, user_data);
+}
+
 GBytes *
 pigeon_store_load_raw (PigeonStore *self, gint64 message_id, GError **error)
 {

@@ -136,6 +136,14 @@ void pigeon_store_set_raw_async (PigeonStore *self,
                                  GCancellable *cancellable,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data);
+/* Stores the bodies @raws (GBytes) of the messages @message_ids (gint64),
+ * same length, in one write: a message removed meanwhile is skipped. */
+void pigeon_store_set_raw_batch_async (PigeonStore *self,
+                                       GArray *message_ids,
+                                       GPtrArray *raws,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
 /* The raw message, or NULL with PIGEON_STORE_ERROR_NOT_FOUND when the body
  * was never fetched. */
 GBytes *pigeon_store_load_raw (PigeonStore *self, gint64 message_id, GError **error);
