@@ -844,7 +844,10 @@ pigeon_engine_ensure_folder_async (PigeonEngine *self,
   PigeonFolder *folder;
 
   g_task_set_source_tag (task, pigeon_engine_ensure_folder_async);
-  folder = pigeon_store_find_folder (self->store, account, path);
+  /* The folder with that role, whatever its name ("Inbox", "Deleted Items"). */
+  folder = role != PIGEON_FOLDER_ROLE_NONE ? pigeon_engine_find_role (self, account, role) : NULL;
+  if (folder == NULL)
+    folder = pigeon_store_find_folder (self->store, account, path);
   if (folder != NULL)
     {
       g_task_return_pointer (task, g_object_ref (folder), g_object_unref);
