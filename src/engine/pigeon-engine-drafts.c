@@ -212,7 +212,8 @@ typedef struct
   guint next;
   char *folder;
   gboolean created;
-  GArray *deleting; /* the UIDs being deleted (guint32) */
+  GError *create_error; /* why CREATE failed, if the folder is still missing */
+  GArray *deleting;     /* the UIDs being deleted (guint32) */
 } DraftSync;
 
 static void
@@ -222,6 +223,7 @@ draft_sync_free (DraftSync *data)
   g_object_unref (data->session);
   g_clear_pointer (&data->changed, g_ptr_array_unref);
   g_clear_pointer (&data->deleting, g_array_unref);
+  g_clear_error (&data->create_error);
   g_free (data->folder);
   g_free (data);
 }
@@ -483,12 +485,19 @@ static void
 created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  DraftSync *data = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
-  if (!pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, &error))
-    finish_sync (task, error);
-  else
-    select_drafts (task);
+  /* Another client may have made it meanwhile (NO [ALREADYEXISTS], RFC
+   * 5530): the second SELECT tells, and a refusal keeps CREATE's reason. */
+  if (!pigeon_imap_session_command_finish (PIGEON_IMAP_SESSION (source), result, &error) &&
+      !g_error_matches (error, PIGEON_IMAP_ERROR, PIGEON_IMAP_ERROR_NO))
+    {
+      finish_sync (task, error);
+      return;
+    }
+  data->create_error = g_steal_pointer (&error);
+  select_drafts (task);
 }
 
 /* A new UIDVALIDITY voids the UIDs kept (RFC 3501 2.3.1.1): every draft
@@ -530,7 +539,7 @@ selected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (selected == NULL || !check_uidvalidity (data->account, selected->uidvalidity, &error))
     {
-      finish_sync (task, error);
+      finish_sync (task, selected == NULL && data->create_error != NULL ? data->create_error : error);
       return;
     }
   g_clear_pointer (&data->changed, g_ptr_array_unref);

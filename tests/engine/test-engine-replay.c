@@ -90,14 +90,20 @@ static void
 collect_message (PigeonImapFetch *fetch, gpointer user_data)
 {
   GPtrArray *messages = user_data;
-  ServerMessage *message = g_new0 (ServerMessage, 1);
+  GBytes *raw = pigeon_imap_fetch_get_section (fetch, "");
+  ServerMessage *message;
 
+  /* Another session's flag change comes as a FETCH of its own, without
+   * the body: it is not a message of the listing. */
+  if (raw == NULL || !(fetch->present & PIGEON_IMAP_FETCH_UID))
+    return;
+  message = g_new0 (ServerMessage, 1);
   message->uid = fetch->uid;
   message->seen = pigeon_imap_fetch_has_flag (fetch, "\\Seen");
   message->flagged = pigeon_imap_fetch_has_flag (fetch, "\\Flagged");
   message->draft = pigeon_imap_fetch_has_flag (fetch, "\\Draft");
   message->deleted = pigeon_imap_fetch_has_flag (fetch, "\\Deleted");
-  message->raw = g_bytes_ref (pigeon_imap_fetch_get_section (fetch, ""));
+  message->raw = g_bytes_ref (raw);
   g_ptr_array_add (messages, message);
 }
 
