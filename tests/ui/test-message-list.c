@@ -389,86 +389,12 @@ widget_appears (gpointer data)
   return find_widget (find->root, find->type, find->text) != NULL;
 }
 
-/* The engine on this branch frees its undo record twice after a move,
- * delete or archive (fixed on the engine branch by 8bbe0a7, not merged
- * here yet): the process crashes at the second such action or when the
- * engine goes. A subprocess probes it, so that the tests below run once
- * the fix is merged and say why they skip until then. */
-static void
-action_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  gboolean *done = user_data;
-
-  pigeon_engine_action_finish (PIGEON_ENGINE (source), result, NULL);
-  *done = TRUE;
-}
-
-static void
-probe_engine_undo (void)
-{
-  g_autofree char *dir = pigeon_ui_test_make_dir ();
-  PigeonStore *store = pigeon_ui_test_fixture_store (dir);
-  PigeonEngine *engine = pigeon_ui_test_fixture_engine (store, dir);
-  PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Work", "INBOX");
-  PigeonFolder *archive = pigeon_ui_test_find_folder (store, "Work", "Archive");
-  g_autoptr (PigeonMessageList) list = pigeon_store_list_folder (store, inbox, PIGEON_SORT_DATE, TRUE, NULL);
-
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
-      gboolean done = FALSE;
-
-      g_ptr_array_add (messages, g_list_model_get_item (G_LIST_MODEL (list), 0));
-      pigeon_engine_move_messages_async (engine, messages, inbox, archive, NULL, action_done, &done);
-      g_assert_true (pigeon_ui_test_wait_for (is_true, &done));
-    }
-  g_object_unref (engine);
-  pigeon_store_close (store);
-  g_object_unref (store);
-  pigeon_ui_test_remove_dir (dir);
-}
-
-static void
-test_engine_undo_probe (void)
-{
-  if (g_test_subprocess ())
-    probe_engine_undo ();
-  else
-    g_test_skip ("Runs as a subprocess of the tests that move messages");
-}
-
-static gboolean
-engine_undo_works (void)
-{
-  static int works = -1;
-
-  if (works < 0)
-    {
-      g_test_trap_subprocess ("/message-list/engine-undo-probe", 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
-      works = g_test_trap_has_passed ();
-    }
-  return works;
-}
-
-/* TRUE, with the test marked skipped, while the engine's undo is broken. */
-static gboolean
-skip_without_engine_undo (void)
-{
-  if (engine_undo_works ())
-    return FALSE;
-  g_test_skip ("The engine's undo frees its record twice on this branch (fixed on the engine branch by 8bbe0a7)");
-  return TRUE;
-}
-
 static void
 test_delete (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (PigeonMessage) message = NULL;
   Find toast = { GTK_WIDGET (fixture->pane), GTK_TYPE_LABEL, "1 message deleted" };
   Find undo = { GTK_WIDGET (fixture->pane), GTK_TYPE_BUTTON, "_Undo" };
-
-  if (skip_without_engine_undo ())
-    return;
 
   pigeon_message_list_pane_set_folder (fixture->pane, work_folder (fixture, "INBOX"));
   pigeon_ui_test_settle ();
@@ -494,9 +420,6 @@ test_undo (Fixture *fixture, gconstpointer data)
   g_autoptr (PigeonMessage) message = NULL;
   Find undo = { GTK_WIDGET (fixture->pane), GTK_TYPE_BUTTON, "_Undo" };
 
-  if (skip_without_engine_undo ())
-    return;
-
   pigeon_message_list_pane_set_folder (fixture->pane, work_folder (fixture, "INBOX"));
   pigeon_ui_test_settle ();
   message = g_object_ref (shown_message (fixture, 1));
@@ -518,9 +441,6 @@ test_move_and_archive (Fixture *fixture, gconstpointer data)
   PigeonFolder *archive = work_folder (fixture, "Archive");
   guint archived = pigeon_folder_get_total (archive);
   Find toast = { GTK_WIDGET (fixture->pane), GTK_TYPE_LABEL, "2 messages moved to Pigeon" };
-
-  if (skip_without_engine_undo ())
-    return;
 
   pigeon_message_list_pane_set_folder (fixture->pane, work_folder (fixture, "INBOX"));
   pigeon_ui_test_settle ();
@@ -727,8 +647,6 @@ test_all_inboxes (Fixture *fixture, gconstpointer data)
                      pigeon_message_get_date (shown_message (fixture, i)));
 
   /* Deleting from both accounts at once takes each from its own Inbox. */
-  if (skip_without_engine_undo ())
-    return;
   gtk_selection_model_select_range (GTK_SELECTION_MODEL (shown_messages (fixture)), 0, 2, TRUE);
   accounts = pigeon_message_list_pane_get_selection (fixture->pane);
   g_assert_cmpint (pigeon_message_get_account_id (accounts->pdata[0]), !=,
@@ -950,7 +868,6 @@ main (int argc, char *argv[])
   g_test_add ("/message-list/flag-change-updates-row", Fixture, NULL, fixture_set_up, test_flag_change_updates_row,
               fixture_tear_down);
   g_test_add ("/message-list/selection", Fixture, NULL, fixture_set_up, test_selection, fixture_tear_down);
-  g_test_add_func ("/message-list/engine-undo-probe", test_engine_undo_probe);
   g_test_add ("/message-list/delete", Fixture, NULL, fixture_set_up, test_delete, fixture_tear_down);
   g_test_add ("/message-list/undo", Fixture, NULL, fixture_set_up, test_undo, fixture_tear_down);
   g_test_add ("/message-list/move-and-archive", Fixture, NULL, fixture_set_up, test_move_and_archive,
