@@ -354,3 +354,19 @@ pigeon_ui_test_find_folder (PigeonStore *store, const char *account_name, const 
 
   return NULL;
 }
+
+GtkWidget *
+pigeon_ui_test_find_descendant (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = pigeon_ui_test_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

@@ -18,6 +18,9 @@ void pigeon_ui_test_settle (void);
 /* Renders @widget (a window) through its own renderer to
  * BUILDDIR/tests/ui/screenshots/@name, and asserts it drew something. */
 void pigeon_ui_test_save_screenshot (GtkWidget *widget, const char *name);
+/* The first widget of @type under @widget (itself included), depth first,
+ * or NULL. */
+GtkWidget *pigeon_ui_test_find_descendant (GtkWidget *widget, GType type);
 
 /* A fresh temporary directory, and its removal with everything in it. */
 char *pigeon_ui_test_make_dir (void);

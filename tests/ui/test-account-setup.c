@@ -413,21 +413,6 @@ test_setup_with_peers (void)
   close_window (dialog);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The preferences row of @type titled @title under @widget. */
 static GtkWidget *
 find_row (GtkWidget *widget, GType type, const char *title)
@@ -538,7 +523,7 @@ test_prompts (void)
   gtk_window_present (GTK_WINDOW (parent));
   pigeon_certificate_prompt_present (GTK_WINDOW (parent), engine, account, host, pop3_port);
   dialog = wait_for_window ("AdwMessageDialog");
-  g_assert_nonnull (find_descendant (dialog, GTK_TYPE_LABEL));
+  g_assert_nonnull (pigeon_ui_test_find_descendant (dialog, GTK_TYPE_LABEL));
   pigeon_ui_test_save_screenshot (dialog, "prompt-certificate.png");
   respond (dialog, "_Trust");
   pinned = pigeon_certificate_pins_lookup (pigeon_engine_get_pins (engine), host, pop3_port);
@@ -549,7 +534,7 @@ test_prompts (void)
 
   pigeon_password_prompt_present (GTK_WINDOW (parent), engine, account);
   dialog = wait_for_window ("AdwMessageDialog");
-  gtk_editable_set_text (GTK_EDITABLE (find_descendant (dialog, GTK_TYPE_PASSWORD_ENTRY)), password);
+  gtk_editable_set_text (GTK_EDITABLE (pigeon_ui_test_find_descendant (dialog, GTK_TYPE_PASSWORD_ENTRY)), password);
   pigeon_ui_test_settle ();
   pigeon_ui_test_save_screenshot (dialog, "prompt-password.png");
   g_clear_error (&seen);
@@ -589,7 +574,7 @@ test_preferences (void)
 
   g_signal_emit_by_name (row, "activated");
   pigeon_ui_test_settle ();
-  subpage = find_descendant (window, GTK_TYPE_TEXT_VIEW);
+  subpage = pigeon_ui_test_find_descendant (window, GTK_TYPE_TEXT_VIEW);
   g_assert_nonnull (subpage);
   signature = gtk_text_view_get_buffer (GTK_TEXT_VIEW (subpage));
   gtk_text_buffer_set_text (signature, "Alice\nExample Street 1", -1);
@@ -617,7 +602,7 @@ test_preferences (void)
   g_assert_cmpuint (pigeon_account_get_sync_interval (account), ==, 3600);
   g_assert_false (gtk_widget_get_visible (find_row (window, ADW_TYPE_COMBO_ROW, "Keep for Offline Reading")));
   delete_after = find_row (window, ADW_TYPE_ACTION_ROW, "Delete From Server After");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (delete_after, GTK_TYPE_SPIN_BUTTON)), 30);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (pigeon_ui_test_find_descendant (delete_after, GTK_TYPE_SPIN_BUTTON)), 30);
   g_assert_cmpuint (pigeon_engine_get_pop3_delete_after (engine, account), ==, 30);
 
   reopened = pigeon_ui_test_fixture_engine (pigeon_engine_get_store (engine), tmp_dir);

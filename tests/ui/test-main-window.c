@@ -135,24 +135,6 @@ template_child (PigeonWindow *window, const char *name)
   return GTK_WIDGET (child);
 }
 
-/* The first descendant of @widget of @type, depth first. */
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* TRUE when a drawable label under @widget shows exactly @text. */
 static gboolean
 shows_label (GtkWidget *widget, const char *text)
@@ -195,7 +177,7 @@ close_window (GtkWindow *window)
 static PigeonSidebar *
 window_sidebar (PigeonWindow *window)
 {
-  GtkWidget *sidebar = find_descendant (template_child (window, "sidebar_slot"), PIGEON_TYPE_SIDEBAR);
+  GtkWidget *sidebar = pigeon_ui_test_find_descendant (template_child (window, "sidebar_slot"), PIGEON_TYPE_SIDEBAR);
 
   g_assert_nonnull (sidebar);
   return PIGEON_SIDEBAR (sidebar);
@@ -214,7 +196,7 @@ find_account (const char *name)
 static char *
 sidebar_rows (PigeonSidebar *sidebar)
 {
-  GtkListView *list_view = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_VIEW));
+  GtkListView *list_view = GTK_LIST_VIEW (pigeon_ui_test_find_descendant (GTK_WIDGET (sidebar), GTK_TYPE_LIST_VIEW));
   GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (list_view));
   g_autoptr (GString) names = g_string_new (NULL);
 
@@ -319,7 +301,7 @@ test_sidebar (void)
 static GListModel *
 message_list_model (PigeonWindow *window)
 {
-  GtkWidget *view = find_descendant (template_child (window, "list_slot"), GTK_TYPE_LIST_VIEW);
+  GtkWidget *view = pigeon_ui_test_find_descendant (template_child (window, "list_slot"), GTK_TYPE_LIST_VIEW);
 
   g_assert_nonnull (view);
   return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
@@ -375,7 +357,8 @@ test_folder_and_message (void)
   PigeonWindow *window = open_window ();
   PigeonSidebar *sidebar = window_sidebar (window);
   PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Work", "INBOX");
-  GtkWidget *pane = find_descendant (template_child (window, "list_slot"), PIGEON_TYPE_MESSAGE_LIST_PANE);
+  GtkWidget *pane =
+      pigeon_ui_test_find_descendant (template_child (window, "list_slot"), PIGEON_TYPE_MESSAGE_LIST_PANE);
   ModelSize size = { NULL, 10 };
   AdwWindowTitle *title = ADW_WINDOW_TITLE (template_child (window, "list_title"));
 
@@ -430,7 +413,8 @@ static PigeonMessageListPane *
 select_first_inbox_message (PigeonWindow *window)
 {
   PigeonFolder *inbox = pigeon_ui_test_find_folder (store, "Work", "INBOX");
-  GtkWidget *pane = find_descendant (template_child (window, "list_slot"), PIGEON_TYPE_MESSAGE_LIST_PANE);
+  GtkWidget *pane =
+      pigeon_ui_test_find_descendant (template_child (window, "list_slot"), PIGEON_TYPE_MESSAGE_LIST_PANE);
   ModelSize size = { NULL, pigeon_folder_get_total (inbox) };
 
   pigeon_sidebar_select_folder (window_sidebar (window), inbox);

@@ -149,22 +149,6 @@ collect_label_text (GtkWidget *widget, GString *out)
     collect_label_text (child, out);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The labels that carry a CSS class, e.g. the quote blocks. */
 static guint
 count_with_class (GtkWidget *widget, const char *css_class)
@@ -267,7 +251,7 @@ static void
 check_address_menu (GtkWidget *reader)
 {
   GtkWidget *from = find_with_class (reader, "reader-addresses");
-  GtkWidget *menu = find_widget (reader, GTK_TYPE_POPOVER_MENU);
+  GtkWidget *menu = pigeon_ui_test_find_descendant (reader, GTK_TYPE_POPOVER_MENU);
   ClipboardRead read = { FALSE, NULL };
   gboolean handled = FALSE;
 
@@ -305,7 +289,7 @@ test_plain_quotes_flowed (void)
   /* Three quote blocks: level 1, level 2, level 1 again. */
   g_assert_cmpuint (count_with_class (reader, "reader-quote"), ==, 3);
   g_assert_cmpuint (count_with_class (reader, "level-2"), ==, 1);
-  g_assert_false (gtk_widget_get_visible (find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR)));
+  g_assert_false (gtk_widget_get_visible (pigeon_ui_test_find_descendant (reader, PIGEON_TYPE_ATTACHMENT_BAR)));
   pigeon_ui_test_save_screenshot (window, "reader-plain-quotes.png");
   check_address_menu (reader);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -347,7 +331,7 @@ web_view_is_idle (gpointer data)
 static char *
 saved_page (GtkWidget *reader)
 {
-  WebKitWebView *web_view = WEBKIT_WEB_VIEW (find_widget (reader, WEBKIT_TYPE_WEB_VIEW));
+  WebKitWebView *web_view = WEBKIT_WEB_VIEW (pigeon_ui_test_find_descendant (reader, WEBKIT_TYPE_WEB_VIEW));
   Saved saved = { FALSE, NULL };
 
   g_assert_true (pigeon_ui_test_wait_for (web_view_is_idle, web_view));
@@ -393,7 +377,7 @@ save_screen_screenshot (const char *name)
 static GtkWidget *
 remote_bar (GtkWidget *reader)
 {
-  GtkWidget *bar = find_widget (reader, GTK_TYPE_INFO_BAR);
+  GtkWidget *bar = pigeon_ui_test_find_descendant (reader, GTK_TYPE_INFO_BAR);
 
   g_assert_nonnull (bar);
   return bar;
@@ -442,7 +426,7 @@ test_html_inline_image (void)
   assert_contains (page, "Content-Type: image/png");
   g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (remote_bar (reader))));
   /* It belongs to the HTML, not to the attachments. */
-  g_assert_false (gtk_widget_get_visible (find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR)));
+  g_assert_false (gtk_widget_get_visible (pigeon_ui_test_find_descendant (reader, PIGEON_TYPE_ATTACHMENT_BAR)));
   save_screen_screenshot ("reader-html-inline-image.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -482,7 +466,7 @@ test_attachments (void)
   /* Showing it must not mark it read: the mark-read test needs it unread. */
   g_settings_set_uint (settings, "mark-read-delay", 0);
   text = show (reader, "Files for the review");
-  bar = find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR);
+  bar = pigeon_ui_test_find_descendant (reader, PIGEON_TYPE_ATTACHMENT_BAR);
   g_assert_true (gtk_widget_get_visible (bar));
   g_assert_cmpuint (pigeon_attachment_bar_get_n_attachments (PIGEON_ATTACHMENT_BAR (bar)), ==, 2);
   assert_contains (text, "2 Attachments");
@@ -576,7 +560,7 @@ test_open_script_refused (void)
 
   g_settings_set_uint (settings, "mark-read-delay", 0);
   text = show (reader, "Files for the review");
-  bar = find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR);
+  bar = pigeon_ui_test_find_descendant (reader, PIGEON_TYPE_ATTACHMENT_BAR);
   g_assert_true (gtk_widget_activate_action (bar, "attachment.open", "u", 1));
   g_assert_true (pigeon_ui_test_wait_for (has_message_dialog, &dialog));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "This Attachment Is Not Opened");
@@ -632,7 +616,7 @@ test_drag_out (void)
 
   g_settings_set_uint (settings, "mark-read-delay", 0);
   text = show (reader, "Files for the review");
-  source = find_drag_source (find_widget (reader, PIGEON_TYPE_ATTACHMENT_BAR));
+  source = find_drag_source (pigeon_ui_test_find_descendant (reader, PIGEON_TYPE_ATTACHMENT_BAR));
   g_assert_nonnull (source);
   g_signal_emit_by_name (source, "prepare", 1.0, 1.0, &provider);
   g_assert_nonnull (provider);
