@@ -88,11 +88,18 @@ pigeon_application_get_main_window (PigeonApplication *self)
 void
 pigeon_application_show_toast (PigeonApplication *self, AdwToast *toast)
 {
+  PigeonWindow *window;
+
   g_return_if_fail (PIGEON_IS_APPLICATION (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
   g_return_if_fail (self->engine != NULL);
 
-  pigeon_window_show_toast (pigeon_application_get_main_window (self), toast);
+  window = pigeon_application_get_main_window (self);
+  /* After `pigeon --compose` the main window may never have been shown,
+   * and a toast with Undo must be seen to be of use. */
+  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
+    gtk_window_present (GTK_WINDOW (window));
+  pigeon_window_show_toast (window, toast);
 }
 
 /* Startup */
