@@ -401,6 +401,30 @@ pigeon_engine_set_pop3_delete_after (PigeonEngine *self, PigeonAccount *account,
   set_uint_setting (self, account, "pop3-delete-after-days", days);
 }
 
+guint64
+pigeon_engine_get_max_message_size (PigeonEngine *self, PigeonAccount *account)
+{
+  const char *value;
+
+  g_return_val_if_fail (PIGEON_IS_ENGINE (self), 0);
+  value = get_string_setting (self, account, "smtp-max-size");
+  return value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
+}
+
+/* RFC 1870: the SIZE the server announced in its EHLO reply, kept for the
+ * composer's warning; the file is written only when it changes. */
+static void
+remember_max_size (PigeonEngine *self, PigeonAccount *account, const PigeonSmtpCapabilities *capabilities)
+{
+  g_autofree char *value = NULL;
+
+  if (pigeon_account_get_id (account) == 0 ||
+      capabilities->max_size == pigeon_engine_get_max_message_size (self, account))
+    return;
+  value = g_strdup_printf ("%" G_GUINT64_FORMAT, capabilities->max_size);
+  set_string_setting (self, account, "smtp-max-size", capabilities->max_size > 0 ? value : NULL);
+}
+
 const char *
 pigeon_engine_get_signature (PigeonEngine *self, PigeonAccount *account)
 {
@@ -651,6 +675,8 @@ session_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, pigeon_engine_explain (self, data->account, data->direction, data->connection, error));
       return;
     }
+  if (PIGEON_IS_SMTP_SESSION (source))
+    remember_max_size (self, data->account, pigeon_smtp_session_get_capabilities (PIGEON_SMTP_SESSION (source)));
   g_task_return_pointer (task, g_steal_pointer (&data->session), g_object_unref);
 }
 

@@ -44,6 +44,9 @@ void pigeon_engine_set_ca_file (PigeonEngine *self, PigeonAccount *account, cons
  * @days ago (0: never). */
 guint pigeon_engine_get_pop3_delete_after (PigeonEngine *self, PigeonAccount *account);
 void pigeon_engine_set_pop3_delete_after (PigeonEngine *self, PigeonAccount *account, guint days);
+/* The largest message the account's SMTP server said it takes (its EHLO
+ * SIZE, RFC 1870) at the last connection, in bytes; 0 when not known. */
+guint64 pigeon_engine_get_max_message_size (PigeonEngine *self, PigeonAccount *account);
 /* Identity: the signature (plain text, without the "-- " line; NULL for
  * none) and the Reply-To address (NULL for none). */
 const char *pigeon_engine_get_signature (PigeonEngine *self, PigeonAccount *account);

@@ -13,8 +13,8 @@
 
 /* Seconds during which "Sending…" can be undone. */
 #define UNDO_SEND_DELAY 5
-/* The engine does not report the server's SIZE (RFC 1870) yet: this is
- * the limit of the common providers. */
+/* Until the outgoing server's SIZE (RFC 1870) is known: the limit of the
+ * common providers. */
 #define DEFAULT_SIZE_LIMIT (25 * 1000 * 1000)
 
 /* Building the message */
@@ -362,6 +362,18 @@ show_warning (PigeonComposer *self, const char *heading, const char *body, SendC
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Attachments travel in base64, a third larger (RFC 2045 6.8): the limit
+ * is the server's SIZE (RFC 1870) shrunk by that much, else a size that
+ * most servers take. */
+static guint64
+size_limit (PigeonComposer *self)
+{
+  g_autoptr (PigeonAccount) account = pigeon_composer_dup_account (self);
+  guint64 server = account != NULL ? pigeon_engine_get_max_message_size (self->engine, account) : 0;
+
+  return server > 0 ? server / 4 * 3 : DEFAULT_SIZE_LIMIT;
+}
+
 static void
 run_send_checks (PigeonComposer *self, SendCheck from)
 {
@@ -374,14 +386,17 @@ run_send_checks (PigeonComposer *self, SendCheck from)
                     _ ("The message mentions an attachment, but no file is attached."), CHECK_SIZE);
       return;
     }
-  if (from <= CHECK_SIZE && total > DEFAULT_SIZE_LIMIT)
+  if (from <= CHECK_SIZE && total > size_limit (self))
     {
       g_autofree char *size = g_format_size (total);
-      g_autofree char *limit = g_format_size (DEFAULT_SIZE_LIMIT);
+      g_autofree char *limit = g_format_size (size_limit (self));
+      g_autoptr (PigeonAccount) account = pigeon_composer_dup_account (self);
       /* Translators: the first %s is the attachments' size, the second the limit, as "25.0 MB" */
-      g_autofree char *text = g_strdup_printf (_ ("The attachments take %s. Many mail servers refuse messages "
-                                                  "larger than %s."),
-                                               size, limit);
+      g_autofree char *text =
+          g_strdup_printf (pigeon_engine_get_max_message_size (self->engine, account) > 0
+                               ? _ ("The attachments take %s, and the outgoing server accepts messages of at most %s.")
+                               : _ ("The attachments take %s. Many mail servers refuse messages larger than %s."),
+                           size, limit);
 
       show_warning (self, _ ("Send a large message?"), text, CHECK_DONE);
       return;

@@ -950,6 +950,8 @@ test_send_through_peers (void)
   g_assert_true (pigeon_ui_test_wait_for (weak_ref_is_gone, &ref));
   g_weak_ref_clear (&ref);
   g_assert_true (pigeon_ui_test_wait_for (outbox_is_empty, account));
+  /* Exim's EHLO announces SIZE: the next large message is checked by it. */
+  g_assert_cmpuint (pigeon_engine_get_max_message_size (engine, account), >, 0);
 
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &output, NULL, &wait_status, &error);
   g_assert_no_error (error);
